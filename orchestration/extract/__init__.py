@@ -1,0 +1,1 @@
+"""Turn landed files into canonical rows plus quarantined rows, one file at a time."""
