@@ -69,7 +69,7 @@ RAW_TABLES: dict[str, str] = {
         procedure_name varchar,
         field_code varchar,
         field_name varchar,
-        field_group varchar,              -- dau_tu | dat_dai | xay_dung | thue | hai_quan | doanh_nghiep | NULL
+        field_group varchar,              -- one of the six plan groups, or NULL
         level varchar not null,           -- tinh | huyen | xa
         agency_code varchar,              -- tinh: the department; NULL for huyen/xa
         service_level varchar not null,   -- full | partial | info

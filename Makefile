@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make demo` (whole pipeline on the bundled sample) and
+# `make test`. Both create the virtual environment and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_HOME := $(CURDIR)/data/dagster
+
+.PHONY: install manifest demo run test lint ui docs bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# The dbt manifest is a build artefact: Dagster reads it, never builds it at import.
+manifest: install
+	$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
+demo: manifest
+	$(BIN)/cchc run
+
+run: demo
+
+test: manifest
+	$(BIN)/pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
+
+ui: manifest
+	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m orchestration.definitions
+
+docs: manifest
+	CCHC_WAREHOUSE_PATH=$(CURDIR)/data/warehouse.duckdb $(BIN)/dbt docs generate \
+	  --project-dir dbt_project --profiles-dir dbt_project --target-path $(CURDIR)/data/dbt-docs
+
+bench: manifest
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

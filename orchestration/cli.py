@@ -1,0 +1,216 @@
+"""`cchc`: the operators' command line. It drives the same Dagster assets as the UI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.instance import prepare_dagster_home
+from orchestration.load.warehouse import WarehouseBusy, writer_lock
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
+
+app = typer.Typer(help="Kho dữ liệu CCHC / CCHC warehouse", no_args_is_help=True)
+console = Console()
+
+
+def ensure_manifest() -> None:
+    """The manifest is a build artefact (`make manifest`); build it if a checkout lacks it."""
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if manifest.exists():
+        return
+    console.print("[dim]Chuẩn bị manifest dbt / preparing the dbt manifest…[/dim]")
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
+        check=True,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+    )
+
+
+class _StepProgress(logging.Handler):
+    """Shows which Dagster step is running on the console's status line."""
+
+    def __init__(self, status) -> None:
+        super().__init__(logging.INFO)
+        self.status = status
+        self.started = time.monotonic()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            return
+        elapsed = time.monotonic() - self.started
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            self.status.update(f"[bold]Đang chạy / running:[/bold] {event.step_key}")
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            mark = "[green]✓[/green]" if kind == "STEP_SUCCESS" else "[red]✗[/red]"
+            console.print(f"{mark} {event.step_key}  [dim]{elapsed:6.1f}s[/dim]")
+
+
+def _execute_full_run() -> bool:
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.get_job_def("cchc_full_run")
+    dagster_logger = logging.getLogger("dagster")
+    with console.status("Khởi động / starting…") as status:
+        handler = _StepProgress(status)
+        dagster_logger.addHandler(handler)
+        try:
+            result = job.execute_in_process(instance=DagsterInstance.get(), raise_on_error=False)
+        finally:
+            dagster_logger.removeHandler(handler)
+    if not result.success:
+        for event in result.all_events:
+            if event.event_type_value == "STEP_FAILURE":
+                console.print(f"[red]Bước lỗi / failed step:[/red] {event.step_key}")
+                error = event.step_failure_data.error
+                if error is not None:
+                    console.print(error.message.strip()[:2000])
+    return result.success
+
+
+@app.command()
+def run() -> None:
+    """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish."""
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_dagster_home(settings)
+    ensure_manifest()
+    console.print(f"Thư mục tiếp nhận / landing: {settings.landing_dir}")
+    console.print(f"Thư mục dữ liệu / data dir:  {settings.data_dir}")
+    started = time.monotonic()
+    try:
+        with writer_lock(settings.lock_path):
+            ok = _execute_full_run()
+    except WarehouseBusy as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    elapsed = time.monotonic() - started
+    if not ok:
+        console.print(
+            f"[red]Lượt chạy thất bại sau {elapsed:.0f}s; bản công bố cũ được giữ nguyên. / "
+            "Run failed; the previously published database is unchanged.[/red]"
+        )
+        raise typer.Exit(code=1)
+    console.print(f"[green]Hoàn thành trong {elapsed:.1f}s / done.[/green]")
+    console.print(f"Cơ sở dữ liệu phân tích / analytics database: {settings.analytics_path}")
+    _print_headlines(settings.analytics_path)
+
+
+def _print_headlines(analytics_path: Path) -> None:
+    con = duckdb.connect(str(analytics_path), read_only=True)
+    try:
+        headline = con.execute(
+            """
+            select period_key, indicator, numerator, denominator, rate
+            from marts.service_rates
+            where calendar = 'official' and grain = 'quarter' and scope_type = 'province'
+              and indicator in ('online_rate', 'full_online_rate', 'on_time_rate',
+                                'satisfaction_rate', 'e_result_rate')
+              and period_key = (
+                  select max(period_key) from marts.service_rates
+                  where calendar = 'official' and grain = 'quarter' and scope_type = 'province'
+                    and indicator = 'online_rate' and denominator > 0)
+            order by indicator
+            """
+        ).fetchall()
+        ledger = con.execute(
+            "select status, count(*), sum(rows_loaded), sum(rows_quarantined) "
+            "from marts.file_ledger group by status order by status"
+        ).fetchall()
+    finally:
+        con.close()
+    if headline:
+        table = Table(title=f"Toàn tỉnh, quý {headline[0][0]} (kỳ chính thức) / province")
+        for column in ("Chỉ tiêu / indicator", "Tử số", "Mẫu số", "Tỷ lệ"):
+            table.add_column(column)
+        for _, indicator, numerator, denominator, rate in headline:
+            shown = "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+            table.add_row(indicator, f"{numerator:,.0f}".replace(",", "."), str(denominator), shown)
+        console.print(table)
+    for status, files, loaded, quarantined in ledger:
+        console.print(
+            f"Tệp {status}: {files}  (dòng nạp / rows loaded {loaded or 0}, "
+            f"cách ly / quarantined {quarantined or 0})"
+        )
+
+
+@app.command()
+def status() -> None:
+    """Sổ theo dõi tệp và dòng cách ly (bản công bố gần nhất) / ledger and quarantine."""
+    settings = load_settings()
+    if not settings.analytics_path.exists():
+        console.print("Chưa có bản công bố nào / nothing published yet: run `cchc run`.")
+        raise typer.Exit(code=1)
+    con = duckdb.connect(str(settings.analytics_path), read_only=True)
+    try:
+        ledger = con.execute(
+            "select source, status, count(*), sum(rows_read), sum(rows_loaded), "
+            "sum(rows_quarantined) from marts.file_ledger group by all order by all"
+        ).fetchall()
+        rejected = con.execute(
+            "select file_path, message from marts.file_ledger where status = 'rejected' "
+            "order by file_path"
+        ).fetchall()
+        reasons = con.execute(
+            "select reason, sum(rows) from marts.quarantine_summary group by reason order by 2 desc"
+        ).fetchall()
+    finally:
+        con.close()
+    table = Table(title="Sổ theo dõi tệp / file ledger")
+    for column in ("Nguồn", "Trạng thái", "Số tệp", "Dòng đọc", "Dòng nạp", "Dòng cách ly"):
+        table.add_column(column)
+    for row in ledger:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+    if reasons:
+        quarantine = Table(title="Dòng cách ly theo lý do / quarantined rows by reason")
+        quarantine.add_column("Lý do / reason")
+        quarantine.add_column("Số dòng / rows")
+        for reason, rows in reasons:
+            quarantine.add_row(reason, str(rows))
+        console.print(quarantine)
+    for path, message in rejected:
+        console.print(f"[red]Từ chối / rejected[/red] {path}: {message}")
+    try:
+        with writer_lock(settings.lock_path):
+            pass
+    except WarehouseBusy:
+        console.print("[yellow]Đang có lượt chạy / a run is in progress.[/yellow]")
+
+
+@app.command("generate-sample")
+def generate_sample(
+    out: Annotated[Path, typer.Option(help="Thư mục đích / output directory")],
+    seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên / random seed")] = 20240101,
+) -> None:
+    """Sinh dữ liệu mẫu tổng hợp / write a synthetic landing tree."""
+    from orchestration.samplegen import generate
+
+    manifest = generate(out, seed=seed)
+    console.print(f"Đã sinh / generated {len(manifest.get('files', []))} tệp vào {out}")
+
+
+if __name__ == "__main__":
+    app()

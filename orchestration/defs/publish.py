@@ -1,0 +1,29 @@
+"""Publishing the analysts' database: only after every upstream check passed."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from orchestration.defs.dbt import cchc_dbt_models
+from orchestration.defs.resources import WarehouseResource
+from orchestration.load.warehouse import writer_lock
+from orchestration.publish import publish
+
+
+@asset(
+    name="analytics_database",
+    group_name="publish",
+    deps=[cchc_dbt_models],
+    description="analytics.duckdb: bản công bố chỉ đọc cho phân tích / read-only analyst copy",
+    pool="warehouse_writer",
+)
+def analytics_database(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    settings = warehouse.settings
+    with writer_lock(settings.lock_path):
+        result = publish(settings.warehouse_path, settings.analytics_path)
+    context.log.info(f"Đã công bố / published {result.path} ({len(result.tables)} bảng / tables)")
+    return MaterializeResult(
+        metadata={"path": str(result.path), **{k: v for k, v in result.tables.items()}}
+    )

@@ -1,0 +1,164 @@
+"""Take every new landed file of a source into the raw tables, recording each in the ledger.
+
+A file already processed with the same content is skipped; a file whose content was already
+loaded under another path is a ``duplicate`` and changes nothing; a file no extractor can
+read is ``rejected`` with the extractor's message. Extraction errors of any kind never stop
+the run: the file is rejected and the next one is taken.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.extract.types import Extracted, RejectedFile
+from orchestration.load.discovery import LandedFile, discover, sha256_of
+from orchestration.load.warehouse import ROW_TABLE_BY_LAYOUT, LedgerEntry, record_file
+
+log = logging.getLogger(__name__)
+
+REQUIRED_REFERENCE_FILES = ("reference/agencies.csv", "reference/procedures.csv")
+
+
+@dataclass
+class IngestSummary:
+    source: str
+    files_new: int = 0
+    files_loaded: int = 0
+    files_duplicate: int = 0
+    files_rejected: int = 0
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_metadata(self) -> dict[str, object]:
+        return {
+            "files_new": self.files_new,
+            "files_loaded": self.files_loaded,
+            "files_duplicate": self.files_duplicate,
+            "files_rejected": self.files_rejected,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "rejected_files": "\n".join(f"{p}: {m}" for p, m in self.rejected) or "-",
+        }
+
+
+Extractor = Callable[[LandedFile], Extracted]
+
+
+def _known_files(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+    """(sha256 by path for every ledger row, path by sha256 for loaded files)."""
+    rows = con.execute("select file_path, sha256, status from raw.file_ledger").fetchall()
+    by_path = {path: sha for path, sha, _ in rows}
+    loaded_by_sha = {sha: path for path, sha, status in rows if status == "loaded"}
+    return by_path, loaded_by_sha
+
+
+def _row_table(extracted: Extracted, landed: LandedFile) -> str:
+    if extracted.layout == "reference":
+        return "agencies" if landed.relative_path.endswith("agencies.csv") else "procedures"
+    return ROW_TABLE_BY_LAYOUT[extracted.layout]
+
+
+def ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: str,
+    extractor: Extractor,
+    files: list[LandedFile] | None = None,
+) -> IngestSummary:
+    summary = IngestSummary(source)
+    by_path, loaded_by_sha = _known_files(con)
+    for landed in files if files is not None else discover(landing_dir, source):
+        sha = sha256_of(landed.absolute_path)
+        if by_path.get(landed.relative_path) == sha:
+            continue  # seen before with this very content
+        summary.files_new += 1
+        original = loaded_by_sha.get(sha)
+        if original is not None and original != landed.relative_path:
+            record_file(
+                con,
+                LedgerEntry(
+                    landed.relative_path,
+                    source,
+                    sha,
+                    "duplicate",
+                    message=f"trùng nội dung với / same content as {original}",
+                ),
+            )
+            summary.files_duplicate += 1
+            continue
+        try:
+            extracted = extractor(landed)
+        except RejectedFile as exc:
+            _reject(con, landed, sha, str(exc), summary)
+            continue
+        except Exception as exc:  # a broken file must not stop the run
+            log.debug("unexpected extraction error\n%s", traceback.format_exc())
+            _reject(
+                con,
+                landed,
+                sha,
+                f"{landed.relative_path}: lỗi đọc tệp / unreadable file: "
+                f"{type(exc).__name__}: {exc}",
+                summary,
+            )
+            continue
+        record_file(
+            con,
+            LedgerEntry(
+                landed.relative_path,
+                source,
+                sha,
+                "loaded",
+                layout=extracted.layout,
+                rows_read=extracted.rows_read,
+                rows_loaded=len(extracted.rows),
+                rows_quarantined=len(extracted.quarantined),
+            ),
+            extracted,
+            _row_table(extracted, landed),
+        )
+        loaded_by_sha[sha] = landed.relative_path
+        summary.files_loaded += 1
+        summary.rows_read += extracted.rows_read
+        summary.rows_loaded += len(extracted.rows)
+        summary.rows_quarantined += len(extracted.quarantined)
+    return summary
+
+
+def _reject(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    sha: str,
+    message: str,
+    summary: IngestSummary,
+) -> None:
+    log.warning("Tệp bị từ chối / rejected file %s: %s", landed.relative_path, message)
+    record_file(
+        con, LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message)
+    )
+    summary.files_rejected += 1
+    summary.rejected.append((landed.relative_path, message))
+
+
+def known_agency_codes(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    rows = con.execute("select distinct agency_code from raw.agencies").fetchall()
+    return frozenset(code for (code,) in rows)
+
+
+def missing_reference_files(con: duckdb.DuckDBPyConnection) -> list[str]:
+    loaded = {
+        path
+        for (path,) in con.execute(
+            "select file_path from raw.file_ledger where status = 'loaded' and source = 'reference'"
+        ).fetchall()
+    }
+    return [path for path in REQUIRED_REFERENCE_FILES if path not in loaded]

@@ -1,0 +1,124 @@
+"""Bind each landing source to its extractor; ingest them in dependency order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.extract.types import Extracted, RejectedFile
+from orchestration.load.discovery import LandedFile
+from orchestration.load.ingest import (
+    IngestSummary,
+    ingest_source,
+    known_agency_codes,
+    missing_reference_files,
+)
+
+
+class MissingReference(RuntimeError):
+    """The agency or procedure catalogue has never been loaded: nothing can be validated."""
+
+
+def _reference_extractor(landed: LandedFile) -> Extracted:
+    from orchestration.extract.reference import extract_agencies, extract_procedures
+
+    name = landed.relative_path.rsplit("/", 1)[-1]
+    if name == "agencies.csv":
+        return extract_agencies(landed.absolute_path, landed.relative_path)
+    if name == "procedures.csv":
+        return extract_procedures(landed.absolute_path, landed.relative_path)
+    raise RejectedFile(
+        f"{landed.relative_path}: tệp danh mục không xác định (chỉ nhận agencies.csv, "
+        "procedures.csv) / unknown reference file (expected agencies.csv or procedures.csv)"
+    )
+
+
+def ingest_reference(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+    summary = ingest_source(con, landing_dir, "reference", _reference_extractor)
+    missing = missing_reference_files(con)
+    if missing:
+        raise MissingReference(
+            "Thiếu danh mục bắt buộc / required reference files never loaded: "
+            + ", ".join(missing)
+            + f" (landing root {landing_dir})"
+        )
+    return summary
+
+
+def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+    from orchestration.extract.one_stop import extract_one_stop
+
+    agencies = known_agency_codes(con)
+    return ingest_source(
+        con,
+        landing_dir,
+        "one_stop",
+        lambda f: extract_one_stop(f.absolute_path, f.relative_path, agencies),
+    )
+
+
+def ingest_queue(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+    from orchestration.extract.queue import extract_queue
+
+    agencies = known_agency_codes(con)
+    return ingest_source(
+        con,
+        landing_dir,
+        "queue",
+        lambda f: extract_queue(f.absolute_path, f.relative_path, agencies),
+    )
+
+
+def ingest_agency_reports(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+    from orchestration.extract.bieu06 import extract_bieu06
+
+    return ingest_source(
+        con,
+        landing_dir,
+        "agency_reports",
+        lambda f: extract_bieu06(f.absolute_path, f.relative_path),
+    )
+
+
+def ingest_all(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[IngestSummary]:
+    """Reference first: the other sources are validated against the catalogue."""
+    return [
+        ingest_reference(con, landing_dir),
+        ingest_one_stop(con, landing_dir),
+        ingest_queue(con, landing_dir),
+        ingest_agency_reports(con, landing_dir),
+    ]
+
+
+def ledger_mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
+    """Loaded files whose rows_read ≠ rows in the raw tables + quarantined rows.
+
+    Counts what is actually stored, so it catches a loader that lost rows, not just an
+    extractor that mis-added its own numbers.
+    """
+    return con.execute(
+        """
+        with stored as (
+            select file_path, count(*) as n from raw.dossier_versions group by file_path
+            union all select file_path, count(*) from raw.queue_tickets group by file_path
+            union all select file_path, count(*) from raw.agency_report_rows group by file_path
+            union all select file_path, count(*) from raw.agencies group by file_path
+            union all select file_path, count(*) from raw.procedures group by file_path
+        ),
+        loaded as (select file_path, sum(n) as n from stored group by file_path),
+        quarantined as (
+            select file_path, count(*) as n from raw.quarantined_rows group by file_path
+        )
+        select l.file_path, l.rows_read,
+               coalesce(s.n, 0) as rows_stored, coalesce(q.n, 0) as rows_quarantined
+        from raw.file_ledger as l
+        left join loaded as s on s.file_path = l.file_path
+        left join quarantined as q on q.file_path = l.file_path
+        where l.status = 'loaded'
+          and (l.rows_read != coalesce(s.n, 0) + coalesce(q.n, 0)
+               or l.rows_loaded != coalesce(s.n, 0)
+               or l.rows_quarantined != coalesce(q.n, 0))
+        order by l.file_path
+        """
+    ).fetchall()

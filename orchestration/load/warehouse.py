@@ -1,0 +1,182 @@
+"""Connections to the working warehouse, the single-writer lock, and per-file loading."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.extract.types import Extracted
+from orchestration.load.ddl import column_names, create_statements
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process is writing the warehouse."""
+
+
+_held = threading.local()
+
+
+@contextmanager
+def writer_lock(lock_path: Path, wait: bool = False) -> Iterator[None]:
+    """Serialise writers across processes (DuckDB allows one writing process).
+
+    Re-entrant within a process: the CLI takes it for the whole run and the Dagster
+    resources take it again around each write without deadlocking on themselves.
+    """
+    depth = getattr(_held, "depth", 0)
+    if depth:
+        _held.depth = depth + 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock_path.open("a+")
+    try:
+        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError as exc:
+            raise WarehouseBusy(
+                f"Một lượt chạy khác đang ghi kho dữ liệu ({lock_path}); hãy chờ nó kết thúc. / "
+                "Another run is writing the warehouse; wait for it to finish and try again."
+            ) from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def connect(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse_path))
+    for statement in create_statements():
+        con.execute(statement)
+    return con
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    file_path: str
+    source: str
+    sha256: str
+    status: str  # loaded | duplicate | rejected
+    layout: str | None = None
+    rows_read: int | None = None
+    rows_loaded: int | None = None
+    rows_quarantined: int | None = None
+    message: str | None = None
+
+
+# Which raw table receives the rows of each layout.
+ROW_TABLE_BY_LAYOUT = {
+    "A": "dossier_versions",
+    "B": "dossier_versions",
+    "queue": "queue_tickets",
+    "bieu06": "agency_report_rows",
+}
+_FILE_TABLES = (
+    "dossier_versions",
+    "queue_tickets",
+    "agency_report_rows",
+    "agency_reports",
+    "agencies",
+    "procedures",
+    "quarantined_rows",
+)
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    columns = column_names(table)
+    con.register("incoming_frame", frame[columns])
+    try:
+        con.execute(
+            f"insert into raw.{table} ({', '.join(columns)}) "
+            f"select {', '.join(columns)} from incoming_frame"
+        )
+    finally:
+        con.unregister("incoming_frame")
+
+
+def record_file(
+    con: duckdb.DuckDBPyConnection,
+    entry: LedgerEntry,
+    extracted: Extracted | None = None,
+    row_table: str | None = None,
+    seen_at: datetime | None = None,
+) -> None:
+    """Replace everything known about one file, in one transaction.
+
+    A run killed midway leaves either the old state or the new one for this file; since the
+    ledger row is written in the same transaction, a restarted run reprocesses exactly the
+    files whose transaction did not commit.
+    """
+    now = seen_at or datetime.now()
+    con.execute("begin transaction")
+    try:
+        for table in _FILE_TABLES:
+            con.execute(f"delete from raw.{table} where file_path = ?", [entry.file_path])
+        if extracted is not None and row_table is not None:
+            rows = extracted.rows.assign(file_path=entry.file_path)
+            _insert_frame(con, row_table, rows)
+            quarantined = extracted.quarantined.assign(
+                file_path=entry.file_path, source=entry.source
+            )
+            _insert_frame(con, "quarantined_rows", quarantined)
+            if extracted.header:
+                header = pd.DataFrame([{**extracted.header, "file_path": entry.file_path}])
+                _insert_frame(con, "agency_reports", header)
+        con.execute(
+            """
+            insert into raw.file_ledger by name
+            select ? as file_path, ? as source, ? as sha256, ? as layout,
+                   ? as rows_read, ? as rows_loaded, ? as rows_quarantined,
+                   ? as status, ? as message,
+                   coalesce((select first_seen_at from raw.file_ledger where file_path = ?), ?)
+                       as first_seen_at,
+                   ? as processed_at
+            on conflict (file_path) do update set
+                sha256 = excluded.sha256, layout = excluded.layout,
+                rows_read = excluded.rows_read, rows_loaded = excluded.rows_loaded,
+                rows_quarantined = excluded.rows_quarantined, status = excluded.status,
+                message = excluded.message, processed_at = excluded.processed_at
+            """,
+            [
+                entry.file_path,
+                entry.source,
+                entry.sha256,
+                entry.layout,
+                entry.rows_read,
+                entry.rows_loaded,
+                entry.rows_quarantined,
+                entry.status,
+                entry.message,
+                entry.file_path,
+                now,
+                now,
+            ],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,80 @@
+"""Publishing by atomic rename, and the single-writer lock."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.load.warehouse import WarehouseBusy, writer_lock
+from orchestration.publish import publish
+
+
+def _warehouse(path: Path, value: int) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists marts")
+    con.execute("create schema if not exists raw")
+    con.execute("create or replace table marts.figures as select ? as value", [value])
+    con.execute(
+        "create or replace view marts.figures_view as select value * 2 as v from marts.figures"
+    )
+    con.execute("create or replace table raw.secret as select 'Nguyễn Văn A' as name")
+    con.close()
+
+
+def test_publish_copies_only_marts_and_materialises_views(tmp_path: Path) -> None:
+    warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
+    _warehouse(warehouse, 1)
+    result = publish(warehouse, analytics)
+    assert result.tables == {"marts.figures": 1, "marts.figures_view": 1}
+    con = duckdb.connect(str(analytics), read_only=True)
+    schemas = {s for (s,) in con.execute("select schema_name from duckdb_tables()").fetchall()}
+    assert schemas == {"marts"}
+    assert con.execute("select v from marts.figures_view").fetchone() == (2,)
+    con.close()
+    assert not analytics.with_name("analytics.duckdb.tmp").exists()
+
+
+def test_an_open_reader_keeps_its_version_and_does_not_block_publish(tmp_path: Path) -> None:
+    warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
+    _warehouse(warehouse, 1)
+    publish(warehouse, analytics)
+    reader = duckdb.connect(str(analytics), read_only=True)
+    _warehouse(warehouse, 2)
+    publish(warehouse, analytics)
+    assert reader.execute("select value from marts.figures").fetchone() == (1,)
+    reader.close()
+    fresh = duckdb.connect(str(analytics), read_only=True)
+    assert fresh.execute("select value from marts.figures").fetchone() == (2,)
+    fresh.close()
+
+
+def _hold_lock(lock_path: str, ready, release) -> None:
+    with writer_lock(Path(lock_path)):
+        ready.set()
+        release.wait(10)
+
+
+def test_a_second_writer_process_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    lock = tmp_path / "warehouse.lock"
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(lock), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(WarehouseBusy, match="Another run is writing"), writer_lock(lock):
+            pass
+    finally:
+        release.set()
+        holder.join(10)
+    with writer_lock(lock):  # free again once the holder is gone
+        pass
+
+
+def test_the_lock_is_reentrant_within_one_process(tmp_path: Path) -> None:
+    lock = tmp_path / "warehouse.lock"
+    with writer_lock(lock), writer_lock(lock):
+        pass
