@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -66,18 +67,23 @@ class _StepProgress(logging.Handler):
             console.print(f"{mark} {event.step_key}  [dim]{elapsed:6.1f}s[/dim]")
 
 
-def _execute_full_run() -> bool:
+def _execute(first_quarter: str, last_quarter: str) -> bool:
+    """One in-process run of the full job over a range of quarters (single-run backfill)."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
+    from orchestration.defs.jobs import partition_range_tags
 
     job = defs.get_job_def("cchc_full_run")
+    tags = partition_range_tags(first_quarter, last_quarter)
     dagster_logger = logging.getLogger("dagster")
     with console.status("Khởi động / starting…") as status:
         handler = _StepProgress(status)
         dagster_logger.addHandler(handler)
         try:
-            result = job.execute_in_process(instance=DagsterInstance.get(), raise_on_error=False)
+            result = job.execute_in_process(
+                instance=DagsterInstance.get(), raise_on_error=False, tags=tags
+            )
         finally:
             dagster_logger.removeHandler(handler)
     if not result.success:
@@ -90,9 +96,36 @@ def _execute_full_run() -> bool:
     return result.success
 
 
+def _all_quarters() -> tuple[str, str]:
+    from orchestration.partitions import FIRST_QUARTER, partition_key_to_quarter, quarter_of
+
+    return partition_key_to_quarter(FIRST_QUARTER), quarter_of(date.today())
+
+
 @app.command()
 def run() -> None:
     """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish."""
+    _run_quarters(*_all_quarters())
+
+
+@app.command()
+def backfill(
+    from_quarter: Annotated[str, typer.Option("--from", help="Quý đầu / first quarter, 2023-Q1")],
+    to_quarter: Annotated[str, typer.Option("--to", help="Quý cuối / last quarter, 2024-Q4")],
+) -> None:
+    """Dựng lại các quý đã qua / rebuild past quarters (one run for the whole range)."""
+    from orchestration.partitions import quarters_between
+
+    try:
+        quarters = quarters_between(from_quarter, to_quarter)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    console.print(f"Dựng lại / rebuilding {len(quarters)} quý: {', '.join(quarters)}")
+    _run_quarters(quarters[0], quarters[-1])
+
+
+def _run_quarters(first_quarter: str, last_quarter: str) -> None:
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     prepare_dagster_home(settings)
@@ -102,7 +135,7 @@ def run() -> None:
     started = time.monotonic()
     try:
         with writer_lock(settings.lock_path):
-            ok = _execute_full_run()
+            ok = _execute(first_quarter, last_quarter)
     except WarehouseBusy as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=2) from exc

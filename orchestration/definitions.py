@@ -5,16 +5,18 @@ from __future__ import annotations
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.dbt import cchc_dbt_models, dbt_project
+from orchestration.defs.dbt import DBT_ASSETS, dbt_project
 from orchestration.defs.ingest import ingest_landing
 from orchestration.defs.jobs import full_run_job, nightly_schedule
 from orchestration.defs.publish import analytics_database
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.sensors import landing_files_sensor
 
 defs = Definitions(
-    assets=[ingest_landing, cchc_dbt_models, analytics_database],
+    assets=[ingest_landing, *DBT_ASSETS, analytics_database],
     jobs=[full_run_job],
     schedules=[nightly_schedule],
+    sensors=[landing_files_sensor],
     resources={
         "warehouse": WarehouseResource.from_environment(),
         "dbt": DbtCliResource(project_dir=dbt_project),

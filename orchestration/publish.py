@@ -1,4 +1,5 @@
-"""Publish the marts to the analysts' read-only file by atomic rename.
+"""Publish the marts to the analysts' read-only file by atomic rename, recording
+restatements of figures that were already published.
 
 Analysts open ``analytics.duckdb`` read-only. We never write into it: a complete new file
 is built beside it and renamed over it, so an open analyst session keeps reading the old
@@ -10,20 +11,92 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 PUBLISHED_SCHEMAS = ("marts",)
+RATE_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code", "indicator")
+
+_HISTORY_DDL = (
+    "create schema if not exists history",
+    """
+    create table if not exists history.publications (
+        run_id varchar not null, published_at timestamp not null
+    )
+    """,
+    """
+    create table if not exists history.restatements (
+        calendar varchar, grain varchar, period_key varchar, period_start date,
+        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
+        old_numerator double, old_denominator bigint, old_rate double,
+        new_numerator double, new_denominator bigint, new_rate double,
+        previously_published_at timestamp, run_id varchar, restated_at timestamp
+    )
+    """,
+)
 
 
 @dataclass(frozen=True)
 class PublishResult:
     path: Path
     tables: dict[str, int]
+    restatements: int
 
 
-def publish(warehouse_path: Path, analytics_path: Path) -> PublishResult:
+def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now: datetime) -> int:
+    """Append this publication and the figures it changes for periods that had already
+    ended when they were last published (a number officials may have reported upward)."""
+    con = duckdb.connect(str(warehouse_path))
+    try:
+        for statement in _HISTORY_DDL:
+            con.execute(statement)
+        restated = 0
+        if analytics_path.exists():
+            con.execute(f"attach '{analytics_path}' as old (read_only)")
+            has_rates = con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'old' "
+                "and schema_name = 'marts' and table_name in ('service_rates', 'publication')"
+            ).fetchone()[0]
+            if has_rates == 2:
+                keys = " and ".join(f"n.{k} = o.{k}" for k in RATE_KEYS)
+                (before,) = con.execute("select count(*) from history.restatements").fetchone()
+                con.execute(
+                    f"""
+                    insert into history.restatements
+                    select n.calendar, n.grain, n.period_key, n.period_start, n.period_end,
+                           n.scope_type, n.scope_code, n.indicator,
+                           o.numerator, o.denominator, o.rate,
+                           n.numerator, n.denominator, n.rate,
+                           p.published_at, ?, ?
+                    from marts.service_rates as n
+                    inner join old.marts.service_rates as o on {keys}
+                    cross join (select max(published_at) as published_at
+                                from old.marts.publication) as p
+                    where n.period_end < cast(p.published_at as date)
+                      and (n.numerator is distinct from o.numerator
+                           or n.denominator is distinct from o.denominator)
+                    """,
+                    [run_id, now],
+                )
+                (after,) = con.execute("select count(*) from history.restatements").fetchone()
+                restated = after - before
+            con.execute("detach old")
+        con.execute("insert into history.publications values (?, ?)", [run_id, now])
+        return restated
+    finally:
+        con.close()
+
+
+def publish(
+    warehouse_path: Path,
+    analytics_path: Path,
+    run_id: str = "manual",
+    now: datetime | None = None,
+) -> PublishResult:
+    published_at = now or datetime.now()
+    restated = _record_history(warehouse_path, analytics_path, run_id, published_at)
     tmp_path = analytics_path.with_name(analytics_path.name + ".tmp")
     for stale in (tmp_path, tmp_path.with_name(tmp_path.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -41,9 +114,18 @@ def publish(warehouse_path: Path, analytics_path: Path) -> PublishResult:
             ).fetchall()
             for (name,) in names:
                 con.execute(f"create table {schema}.{name} as select * from wh.{schema}.{name}")
-                (count,) = con.execute(f"select count(*) from {schema}.{name}").fetchone()
-                tables[f"{schema}.{name}"] = count
+        con.execute("create table marts.restatements as select * from wh.history.restatements")
+        con.execute(
+            "create table marts.publication as select run_id, published_at "
+            "from wh.history.publications where run_id = ? and published_at = ?",
+            [run_id, published_at],
+        )
         con.execute("detach wh")
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall():
+            (count,) = con.execute(f"select count(*) from marts.{name}").fetchone()
+            tables[f"marts.{name}"] = count
         con.execute("checkpoint")
     finally:
         con.close()
@@ -55,4 +137,4 @@ def publish(warehouse_path: Path, analytics_path: Path) -> PublishResult:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return PublishResult(analytics_path, tables)
+    return PublishResult(analytics_path, tables, restated)

@@ -28,7 +28,12 @@ def test_publish_copies_only_marts_and_materialises_views(tmp_path: Path) -> Non
     warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
     _warehouse(warehouse, 1)
     result = publish(warehouse, analytics)
-    assert result.tables == {"marts.figures": 1, "marts.figures_view": 1}
+    assert result.tables == {
+        "marts.figures": 1,
+        "marts.figures_view": 1,
+        "marts.restatements": 0,
+        "marts.publication": 1,
+    }
     con = duckdb.connect(str(analytics), read_only=True)
     schemas = {s for (s,) in con.execute("select schema_name from duckdb_tables()").fetchall()}
     assert schemas == {"marts"}
@@ -78,3 +83,48 @@ def test_the_lock_is_reentrant_within_one_process(tmp_path: Path) -> None:
     lock = tmp_path / "warehouse.lock"
     with writer_lock(lock), writer_lock(lock):
         pass
+
+
+def _rates(path: Path, numerator: int, denominator: int) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists marts")
+    con.execute(
+        """
+        create or replace table marts.service_rates as
+        select * from (values
+            ('official', 'quarter', '2024-Q1', date '2023-12-15', date '2024-03-14'),
+            ('official', 'quarter', '2024-Q2', date '2024-03-15', date '2024-06-14')
+        ) as p(calendar, grain, period_key, period_start, period_end)
+        cross join (select 'province' as scope_type, 'T01' as scope_code,
+                    'online_rate' as indicator, cast(? as double) as numerator,
+                    cast(? as bigint) as denominator,
+                    cast(? as double) / ? as rate)
+        """,
+        [numerator, denominator, numerator, denominator],
+    )
+    con.close()
+
+
+def test_restatements_record_changes_to_periods_already_ended_when_published(
+    tmp_path: Path,
+) -> None:
+    from datetime import datetime
+
+    warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
+    _rates(warehouse, 50, 100)
+    # Published on 1 May 2024: Q1 (ended 14 Mar) was final, Q2 still in progress.
+    publish(warehouse, analytics, run_id="run-1", now=datetime(2024, 5, 1, 2, 0))
+    _rates(warehouse, 55, 104)  # late files change both quarters
+    result = publish(warehouse, analytics, run_id="run-2", now=datetime(2024, 5, 2, 2, 0))
+    assert result.restatements == 1
+    con = duckdb.connect(str(analytics), read_only=True)
+    rows = con.execute(
+        "select period_key, old_numerator, old_denominator, new_numerator, new_denominator, "
+        "run_id from marts.restatements"
+    ).fetchall()
+    assert rows == [("2024-Q1", 50.0, 100, 55.0, 104, "run-2")]
+    assert con.execute("select run_id from marts.publication").fetchall() == [("run-2",)]
+    con.close()
+    # Publishing the same figures again restates nothing more.
+    again = publish(warehouse, analytics, run_id="run-3", now=datetime(2024, 5, 3, 2, 0))
+    assert again.restatements == 0

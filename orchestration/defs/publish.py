@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from orchestration.defs.dbt import cchc_dbt_models
+from orchestration.defs.dbt import DBT_ASSETS
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.warehouse import writer_lock
 from orchestration.publish import publish
@@ -13,7 +13,7 @@ from orchestration.publish import publish
 @asset(
     name="analytics_database",
     group_name="publish",
-    deps=[cchc_dbt_models],
+    deps=DBT_ASSETS,
     description="analytics.duckdb: bản công bố chỉ đọc cho phân tích / read-only analyst copy",
     pool="warehouse_writer",
 )
@@ -22,8 +22,11 @@ def analytics_database(
 ) -> MaterializeResult:
     settings = warehouse.settings
     with writer_lock(settings.lock_path):
-        result = publish(settings.warehouse_path, settings.analytics_path)
-    context.log.info(f"Đã công bố / published {result.path} ({len(result.tables)} bảng / tables)")
+        result = publish(settings.warehouse_path, settings.analytics_path, run_id=context.run_id)
+    context.log.info(
+        f"Đã công bố / published {result.path} ({len(result.tables)} bảng / tables, "
+        f"{result.restatements} số liệu điều chỉnh / restated figures)"
+    )
     return MaterializeResult(
-        metadata={"path": str(result.path), **{k: v for k, v in result.tables.items()}}
+        metadata={"path": str(result.path), "restatements": result.restatements, **result.tables}
     )

@@ -37,13 +37,13 @@ Duplicates are looked for among rows that no earlier rule quarantined, so the fi
 *usable* row of a key is loaded and later ones are quarantined with the row they repeat.
 
 The helpers in the second half (``ColumnSpec``, ``read_columns``, ``Reasons``,
-``later_duplicates``, ``split_rows``) are shared with ``queue.py``.
+``later_duplicates``, ``split_rows``, ``validate_rows``) are shared with ``queue.py``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,17 +100,15 @@ _FLAGS = {"true": True, "false": False}
 def extract_agencies(path: Path, file_label: str) -> Extracted:
     frame = read_columns(path, file_label, AGENCY_COLUMNS)
     _require_rows(frame, file_label)
+    reasons = Reasons(frame.copy())
     frame["level"] = frame["level"].str.lower()
 
-    reasons = Reasons(frame.index)
-    reasons.add("missing_agency_code", frame["agency_code"] == "", show("agency_code", frame))
-    reasons.add("unknown_level", ~frame["level"].isin(LEVELS), show("level", frame))
-    reasons.add("missing_agency_name", frame["agency_name"] == "", show("agency_name", frame))
-    reasons.add(
-        "missing_province_code", frame["province_code"] == "", show("province_code", frame)
-    )
-    duplicate, detail = later_duplicates(frame, ["agency_code"], reasons.passed)
-    reasons.add("duplicate_agency_code", duplicate, detail)
+    reasons.add("missing_agency_code", frame["agency_code"] == "", ["agency_code"])
+    reasons.add("unknown_level", ~frame["level"].isin(LEVELS), ["level"])
+    reasons.add("missing_agency_name", frame["agency_name"] == "", ["agency_name"])
+    reasons.add("missing_province_code", frame["province_code"] == "", ["province_code"])
+    duplicate, note = later_duplicates(frame, ["agency_code"], reasons.passed)
+    reasons.add("duplicate_agency_code", duplicate, ["agency_code"], note)
 
     frame["parent_code"] = empty_to_null(frame["parent_code"])
     return split_rows(frame, reasons, "agencies", AgencySchema, file_label)
@@ -119,32 +117,23 @@ def extract_agencies(path: Path, file_label: str) -> Extracted:
 def extract_procedures(path: Path, file_label: str) -> Extracted:
     frame = read_columns(path, file_label, PROCEDURE_COLUMNS)
     _require_rows(frame, file_label)
+    reasons = Reasons(frame.copy())
     for column in ("level", "service_level", "has_fee", "field_group"):
         frame[column] = frame[column].str.lower()
 
-    reasons = Reasons(frame.index)
+    reasons.add("missing_procedure_code", frame["procedure_code"] == "", ["procedure_code"])
+    reasons.add("unknown_level", ~frame["level"].isin(LEVELS), ["level"])
     reasons.add(
-        "missing_procedure_code", frame["procedure_code"] == "", show("procedure_code", frame)
+        "unknown_service_level", ~frame["service_level"].isin(SERVICE_LEVELS), ["service_level"]
     )
-    reasons.add("unknown_level", ~frame["level"].isin(LEVELS), show("level", frame))
-    reasons.add(
-        "unknown_service_level",
-        ~frame["service_level"].isin(SERVICE_LEVELS),
-        show("service_level", frame),
-    )
-    reasons.add("bad_flag", ~frame["has_fee"].isin(_FLAGS), show("has_fee", frame))
-    reasons.add(
-        "unknown_field_group",
-        (frame["field_group"] != "") & ~frame["field_group"].isin(FIELD_GROUPS),
-        show("field_group", frame),
-    )
-    reasons.add(
-        "missing_agency_code",
-        (frame["level"] == "tinh") & (frame["agency_code"] == ""),
-        show("agency_code", frame),
-    )
-    duplicate, detail = later_duplicates(frame, ["procedure_code", "level"], reasons.passed)
-    reasons.add("duplicate_procedure_level", duplicate, detail)
+    reasons.add("bad_flag", ~frame["has_fee"].isin(_FLAGS), ["has_fee"])
+    unknown_group = (frame["field_group"] != "") & ~frame["field_group"].isin(FIELD_GROUPS)
+    reasons.add("unknown_field_group", unknown_group, ["field_group"])
+    provincial_without_agency = (frame["level"] == "tinh") & (frame["agency_code"] == "")
+    reasons.add("missing_agency_code", provincial_without_agency, ["level", "agency_code"])
+    keys = ["procedure_code", "level"]
+    duplicate, note = later_duplicates(frame, keys, reasons.passed)
+    reasons.add("duplicate_procedure_level", duplicate, keys, note)
 
     for column in ("procedure_name", "field_code", "field_name", "field_group", "agency_code"):
         frame[column] = empty_to_null(frame[column])
@@ -200,52 +189,69 @@ def read_columns(path: Path, file_label: str, specs: Sequence[ColumnSpec]) -> pd
     return result.reset_index(drop=True)
 
 
-def show(column: str, frame: pd.DataFrame, label: str | None = None) -> pd.Series:
-    """Quarantine detail naming the column and the value as read: ``level='quan'``."""
-    return (label or column) + "='" + frame[column].astype(str) + "'"
-
-
 def empty_to_null(values: pd.Series) -> pd.Series:
     return values.where(values != "", None).astype(object)
 
 
 class Reasons:
-    """One quarantine reason per row: the first rule (in the order added) that applies."""
+    """One quarantine reason per row: the first rule (in the order added) that applies.
 
-    def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series(None, index=index, dtype=object)
-        self.detail = pd.Series(None, index=index, dtype=object)
+    ``values`` holds the cells as read (text), so a detail shows what the file says;
+    ``labels`` names a column as the file's header writes it. Details are built only for
+    the rows a rule takes, which keeps large files cheap.
+    """
+
+    def __init__(self, values: pd.DataFrame, labels: Mapping[str, str] | None = None) -> None:
+        self.values = values
+        self.labels = dict(labels or {})
+        self.reason = pd.Series(None, index=values.index, dtype=object)
+        self.detail = pd.Series(None, index=values.index, dtype=object)
 
     @property
     def passed(self) -> pd.Series:
         return self.reason.isna()
 
-    def add(self, reason: str, applies: pd.Series, detail: pd.Series) -> None:
+    def add(
+        self,
+        reason: str,
+        applies: pd.Series,
+        columns: Sequence[str],
+        note: pd.Series | None = None,
+    ) -> None:
+        """Quarantine rows where ``applies`` holds and no earlier rule did; the detail is
+        ``label='value'`` for each of ``columns``, then ``note`` if given."""
         take = applies.fillna(False).astype(bool) & self.passed
+        if not take.any():
+            return
         self.reason[take] = reason
-        self.detail[take] = detail[take]
+        self.detail[take] = self.describe(take, columns, note)
+
+    def describe(
+        self, take: pd.Series, columns: Sequence[str], note: pd.Series | None
+    ) -> pd.Series:
+        parts = [
+            self.labels.get(column, column) + "='" + self.values.loc[take, column].astype(str) + "'"
+            for column in columns
+        ]
+        detail = parts[0]
+        for part in parts[1:]:
+            detail = detail + ", " + part
+        if note is not None:
+            detail = detail + note[take]
+        return detail
 
 
 def later_duplicates(
-    frame: pd.DataFrame,
-    keys: list[str],
-    candidates: pd.Series,
-    labels: dict[str, str] | None = None,
+    frame: pd.DataFrame, keys: list[str], candidates: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
-    """Rows among ``candidates`` whose key an earlier candidate already holds, and a detail
-    naming the key (``labels`` gives a column's name as the file writes it) and the row that
-    holds it first."""
+    """Rows among ``candidates`` whose key an earlier candidate already holds, and a note
+    naming the row that holds it first (NaN on other rows)."""
     pool = frame.loc[candidates]
-    duplicate = pool.duplicated(subset=keys, keep="first").reindex(frame.index, fill_value=False)
+    duplicate = pool.duplicated(subset=keys, keep="first")
     first_row = pool.groupby(keys, sort=False)["row_number"].transform("first")
-    first_row = first_row.reindex(frame.index).astype("Int64").astype(str)
-    names = labels or {}
-    key_text = pd.Series("", index=frame.index, dtype=object)
-    for position, key in enumerate(keys):
-        separator = ", " if position else ""
-        key_text = key_text + separator + show(key, frame, names.get(key))
-    detail = key_text + " (trùng dòng " + first_row + " / duplicate of row " + first_row + ")"
-    return duplicate, detail
+    first_row = first_row[duplicate].astype(str)
+    note = " (trùng dòng " + first_row + " / duplicate of row " + first_row + ")"
+    return duplicate.reindex(frame.index, fill_value=False), note.reindex(frame.index)
 
 
 def split_rows(

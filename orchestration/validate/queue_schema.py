@@ -11,7 +11,7 @@ from pandera.typing import Series
 
 
 class QueueTicketSchema(pa.DataFrameModel):
-    row_number: Series["int64"] = pa.Field(ge=2)  # CSV: the header is row 1
+    row_number: Series[int] = pa.Field(ge=2)  # CSV: the header is row 1
     agency_code: Series[str] = pa.Field(str_length={"min_value": 1})
     ticket_number: Series[str] = pa.Field(str_length={"min_value": 1})
     taken_at: Series[pd.Timestamp]

@@ -17,7 +17,7 @@ FIELD_GROUPS = ("dau_tu", "dat_dai", "xay_dung", "thue", "hai_quan", "doanh_nghi
 
 
 class AgencySchema(pa.DataFrameModel):
-    row_number: Series["int64"] = pa.Field(ge=2)  # CSV: the header is row 1
+    row_number: Series[int] = pa.Field(ge=2)  # CSV: the header is row 1
     agency_code: Series[str] = pa.Field(str_length={"min_value": 1}, unique=True)
     agency_name: Series[str] = pa.Field(str_length={"min_value": 1})
     level: Series[str] = pa.Field(isin=LEVELS)
@@ -30,7 +30,7 @@ class AgencySchema(pa.DataFrameModel):
 
 
 class ProcedureSchema(pa.DataFrameModel):
-    row_number: Series["int64"] = pa.Field(ge=2)
+    row_number: Series[int] = pa.Field(ge=2)
     procedure_code: Series[str] = pa.Field(str_length={"min_value": 1})
     procedure_name: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
     field_code: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})

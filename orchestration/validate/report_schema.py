@@ -29,21 +29,21 @@ TOTAL_FIELD_NAME = "*"
 
 
 class ReportRowSchema(pa.DataFrameModel):
-    row_number: Series["int64"] = pa.Field(ge=1)  # the sheet's row number
+    row_number: Series[int] = pa.Field(ge=1)  # the sheet's row number
     stt: Series[str] = pa.Field(nullable=True)
     field_name: Series[str] = pa.Field(str_length={"min_value": 1})
     is_total: Series[bool]
-    received_total: Series["int64"] = pa.Field(ge=0)
-    received_online: Series["int64"] = pa.Field(ge=0)
-    received_offline: Series["int64"] = pa.Field(ge=0)
-    carried_over: Series["int64"] = pa.Field(ge=0)
-    resolved_total: Series["int64"] = pa.Field(ge=0)
-    resolved_early: Series["int64"] = pa.Field(ge=0)
-    resolved_on_time: Series["int64"] = pa.Field(ge=0)
-    resolved_late: Series["int64"] = pa.Field(ge=0)
-    pending_total: Series["int64"] = pa.Field(ge=0)
-    pending_in_time: Series["int64"] = pa.Field(ge=0)
-    pending_overdue: Series["int64"] = pa.Field(ge=0)
+    received_total: Series[int] = pa.Field(ge=0)
+    received_online: Series[int] = pa.Field(ge=0)
+    received_offline: Series[int] = pa.Field(ge=0)
+    carried_over: Series[int] = pa.Field(ge=0)
+    resolved_total: Series[int] = pa.Field(ge=0)
+    resolved_early: Series[int] = pa.Field(ge=0)
+    resolved_on_time: Series[int] = pa.Field(ge=0)
+    resolved_late: Series[int] = pa.Field(ge=0)
+    pending_total: Series[int] = pa.Field(ge=0)
+    pending_in_time: Series[int] = pa.Field(ge=0)
+    pending_overdue: Series[int] = pa.Field(ge=0)
 
     class Config:
         strict = True
