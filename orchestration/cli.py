@@ -74,7 +74,7 @@ def _execute(first_quarter: str, last_quarter: str) -> bool:
     from orchestration.definitions import defs
     from orchestration.defs.jobs import partition_range_tags
 
-    job = defs.get_job_def("cchc_full_run")
+    job = defs.resolve_job_def("cchc_full_run")
     tags = partition_range_tags(first_quarter, last_quarter)
     dagster_logger = logging.getLogger("dagster")
     with console.status("Khởi động / starting…") as status:

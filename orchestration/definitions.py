@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
@@ -19,6 +22,9 @@ defs = Definitions(
     sensors=[landing_files_sensor],
     resources={
         "warehouse": WarehouseResource.from_environment(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        # The venv's dbt, whether or not the venv is on PATH (cron, the daemon, tests).
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+        ),
     },
 )

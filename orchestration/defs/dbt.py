@@ -11,8 +11,6 @@
 The manifest is prepared at build time (`make manifest` runs `dbt parse`), never at import.
 """
 
-from __future__ import annotations
-
 import json
 import os
 from collections.abc import Iterator, Mapping

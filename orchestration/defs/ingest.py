@@ -1,7 +1,5 @@
 """Ingestion assets: landed files → raw.* tables, with a blocking row-reconciliation check."""
 
-from __future__ import annotations
-
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,

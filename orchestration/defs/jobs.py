@@ -1,7 +1,5 @@
 """Jobs and the nightly schedule."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +25,6 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 full_run_job = define_asset_job(
     name="cchc_full_run",
     selection=AssetSelection.all(),
-    partitions_def=quarterly_partitions,
     description="Nạp tệp mới, dựng mô hình, kiểm tra, công bố / ingest, build, check, publish",
 )
 

@@ -1,7 +1,5 @@
 """Publishing the analysts' database: only after every upstream check passed."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration.defs.dbt import DBT_ASSETS

@@ -8,8 +8,6 @@ change that brings nothing new (a touched file, a re-sent duplicate) costs one c
 and changes no table.
 """
 
-from __future__ import annotations
-
 import hashlib
 from pathlib import Path
 

@@ -130,9 +130,8 @@ def drop_footer(frame: pd.DataFrame) -> pd.DataFrame:
     if candidates.empty:
         return frame
     first_filled = candidates.where(filled.loc[candidates.index]).bfill(axis=1).iloc[:, 0]
-    footers = match_vocabulary(first_filled, {}).index[
-        first_filled.map(is_footer_text, na_action="ignore").fillna(False).astype(bool)
-    ]
+    is_footer = first_filled.map(is_footer_text, na_action="ignore").fillna(False)
+    footers = first_filled.index[is_footer.to_numpy(dtype=bool)]
     if len(footers) == 0:
         return frame
     return frame[frame.index < footers[0]]
@@ -168,20 +167,25 @@ def detect_layout(headers: Iterable[object], file_label: str) -> tuple[Layout, d
 
 
 def _canonical_cells(table: pd.DataFrame, layout: Layout, found: dict[str, str]) -> pd.DataFrame:
-    """One column per canonical field, renamed from the file's headers (written as NFC).
+    """One column per canonical field, renamed from the file's headers, as stripped text.
     Absent optional columns are empty. Date columns keep native workbook dates."""
     by_written = {unicodedata.normalize("NFC", str(c)): c for c in table.columns}
     columns: dict[str, pd.Series] = {}
     for field in layout.headers:
-        if field in found:
-            column = table[by_written[found[field]]]
-            columns[field] = column if field in DATE_FIELDS else as_text(column)
-        else:
-            columns[field] = pd.Series("", index=table.index, dtype=object)
-    cells = pd.DataFrame(columns, index=table.index)
-    for field in (f for f in layout.headers if f not in DATE_FIELDS):
-        cells[field] = as_text(cells[field])
-    return cells
+        if field not in found:
+            columns[field] = as_text(pd.Series("", index=table.index, dtype=object))
+            continue
+        column = table[by_written[found[field]]]
+        keep_native = field in DATE_FIELDS and _holds_natives(column)
+        columns[field] = column if keep_native else as_text(column)
+    return pd.DataFrame(columns, index=table.index)
+
+
+def _holds_natives(column: pd.Series) -> bool:
+    return column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) not in (
+        "string",
+        "empty",
+    )
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -312,14 +316,15 @@ def _canonical_rows(cells: pd.DataFrame, parsed: _Parsed, layout: Layout) -> pd.
     }
     for field in TEXT_FIELDS:
         columns[field] = _nullable_text(cells[field])
-    columns["channel"] = parsed.channel[index].to_numpy(dtype=object)
-    columns["service_level"] = parsed.service_level[index].to_numpy(dtype=object)
-    columns["status"] = parsed.status[index].to_numpy(dtype="int16")
-    columns["rating"] = parsed.rating[index].to_numpy(dtype=object)
+    columns["channel"] = parsed.channel.loc[index].to_numpy(dtype=object)
+    columns["service_level"] = parsed.service_level.loc[index].to_numpy(dtype=object)
+    columns["status"] = parsed.status.loc[index].to_numpy(dtype="int16")
+    columns["rating"] = parsed.rating.loc[index].to_numpy(dtype=object)
     for field in FLAG_FIELDS:
-        columns[field] = parsed.flags[field][index].to_numpy(dtype=bool)
+        columns[field] = parsed.flags[field].loc[index].to_numpy(dtype=bool)
     for field in DATE_FIELDS:
-        columns[field] = parsed.dates[field].values[index].to_numpy(dtype="datetime64[ns]")
+        dates = parsed.dates[field].values.loc[index]
+        columns[field] = dates.to_numpy(dtype="datetime64[ns]")
     rows = pd.DataFrame(columns, index=pd.RangeIndex(len(index)))
     return rows[ROW_COLUMNS]
 

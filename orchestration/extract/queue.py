@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from orchestration.extract.parsing import DAY_FIRST, parse_datetimes
 from orchestration.extract.reference import (
     ColumnSpec,
@@ -56,7 +58,7 @@ def extract_queue(path: Path, file_label: str, agency_codes: frozenset[str]) -> 
     frame = read_columns(path, file_label, QUEUE_COLUMNS)
     reasons = Reasons(frame.copy(), HEADERS)
     text = reasons.values
-    bad_date = {}
+    bad_date: dict[str, pd.Series] = {}
     for column in TIME_COLUMNS:
         # dd/MM/yyyy HH:mm:ss, dd/MM/yyyy HH:mm or dd/MM/yyyy; never month first.
         parsed = parse_datetimes(text[column], [DAY_FIRST])

@@ -1,0 +1,144 @@
+"""Read what one report needs from the published analytics database, read-only.
+
+One short read-only connection: the published file is replaced atomically by the pipeline,
+and a report must neither block that nor see a half-built state. Everything is read up
+front into frames; rendering never touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.reports.contract import select_sql
+from orchestration.reports.periods import Period, last_quarter_of, parse_period_key, quarters_ending
+
+# Tables that may name agencies (not part of the contract): the first one present is used.
+AGENCY_NAME_TABLES = ("dim_agencies", "agencies")
+TREND_QUARTERS = 8
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str | None
+    level: str | None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    period: Period
+    province_code: str | None
+    accounting: pd.DataFrame  # period_accounting rows of the period, every scope
+    rates: pd.DataFrame  # service_rates rows of the period, every scope
+    trend: pd.DataFrame  # province service_rates of the quarters ending with the period
+    trend_keys: list[str]  # those quarters, oldest first (some may have no rows)
+    attainment: pd.DataFrame  # target_attainment of the period's year and the year before
+    reconciliation: pd.DataFrame  # report rows whose window overlaps the period
+    service_index: pd.DataFrame  # service_index rows of the period
+    file_ledger: pd.DataFrame
+    quarantine: pd.DataFrame
+    agencies: dict[str, Agency]
+
+    def agency_name(self, code: str) -> str:
+        agency = self.agencies.get(code)
+        return agency.name if agency and agency.name else code
+
+
+def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> ReportData:
+    key = parse_period_key(period_key)
+    con = duckdb.connect(str(analytics_path), read_only=True)
+    try:
+        period = _find_period(con, calendar, key.grain, key.key, key.year, key.number)
+        in_period = "where calendar = ? and grain = ? and period_key = ?"
+        period_args = [calendar, key.grain, key.key]
+        accounting = _df(con, select_sql("period_accounting") + f" {in_period}", period_args)
+        rates = _df(con, select_sql("service_rates") + f" {in_period}", period_args)
+        trend_keys = quarters_ending(*last_quarter_of(key), count=TREND_QUARTERS)
+        trend = _df(
+            con,
+            select_sql("service_rates")
+            + " where calendar = ? and grain = 'quarter' and scope_type = 'province'"
+            " and list_contains(?, period_key)",
+            [calendar, trend_keys],
+        )
+        attainment = _df(
+            con,
+            select_sql("target_attainment") + " where year in (?, ?)",
+            [key.year, key.year - 1],
+        )
+        # Both windows include both end days, so they overlap unless one ends first.
+        reconciliation = _df(
+            con,
+            select_sql("report_reconciliation") + " where period_start <= ? and period_end >= ?"
+            " order by agency_code, period_start, period_end, field_name = '*', field_name",
+            [period.end, period.start],
+        )
+        service_index = _df(con, select_sql("service_index") + f" {in_period}", period_args)
+        file_ledger = _df(con, select_sql("file_ledger") + " order by file_path", [])
+        quarantine = _df(con, select_sql("quarantine_summary") + " order by file_path", [])
+        agencies = _read_agencies(con)
+    finally:
+        con.close()
+    provinces = accounting.loc[accounting["scope_type"] == "province", "scope_code"]
+    return ReportData(
+        period=period,
+        province_code=str(provinces.iloc[0]) if len(provinces) else None,
+        accounting=accounting,
+        rates=rates,
+        trend=trend,
+        trend_keys=trend_keys,
+        attainment=attainment,
+        reconciliation=reconciliation,
+        service_index=service_index,
+        file_ledger=file_ledger,
+        quarantine=quarantine,
+        agencies=agencies,
+    )
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, args: list[object]) -> pd.DataFrame:
+    return con.execute(sql, args).df()
+
+
+def _find_period(
+    con: duckdb.DuckDBPyConnection, calendar: str, grain: str, key: str, year: int, number: int
+) -> Period:
+    row = con.execute(
+        "select min(period_start), max(period_end) from marts.period_accounting"
+        " where calendar = ? and grain = ? and period_key = ?",
+        [calendar, grain, key],
+    ).fetchone()
+    if row is None or row[0] is None:
+        known = con.execute(
+            "select distinct period_key from marts.period_accounting"
+            " where calendar = ? and grain = ? order by period_key",
+            [calendar, grain],
+        ).fetchall()
+        available = ", ".join(k for (k,) in known) or "không có / none"
+        raise LookupError(
+            f"Không có kỳ {key} (lịch {calendar}) trong marts.period_accounting; các kỳ có: "
+            f"{available} / period {key} ({calendar}) is not in the marts"
+        )
+    return Period(calendar, grain, key, year, number, row[0], row[1])
+
+
+def _read_agencies(con: duckdb.DuckDBPyConnection) -> dict[str, Agency]:
+    """Agency names, if the marts publish a table of them; codes alone otherwise."""
+    columns = con.execute(
+        "select table_name, list(column_name) from information_schema.columns"
+        " where table_schema = 'marts' group by table_name"
+    ).fetchall()
+    available = {table: set(cols) for table, cols in columns}
+    for table in AGENCY_NAME_TABLES:
+        cols = available.get(table, set())
+        if {"agency_code", "agency_name"} <= cols:
+            level = "level" if "level" in cols else "null"
+            rows = con.execute(
+                f"select agency_code, agency_name, {level} from marts.{table}"
+            ).fetchall()
+            return {code: Agency(code, name, lvl) for code, name, lvl in rows}
+    return {}

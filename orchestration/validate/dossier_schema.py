@@ -1,0 +1,95 @@
+"""The canonical dossier row (raw.dossier_versions without file_path), as a pandera model.
+
+Extraction quarantines every row the contract calls unusable *before* this check, so a
+failure here means the extractor is wrong, not the file: ``validate_dossier_rows`` raises
+``DossierSchemaError`` instead of quarantining. (A `schema_violation` quarantine reason was
+considered and rejected: the contract's list of reasons is closed, and hiding an extractor
+bug behind a data-quality figure would let it go unnoticed.)
+
+Cost: dtype checks are per column; the value checks are vectorised pandas expressions,
+except pandera's per-element `str` type check on the few text columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+from pandera.typing import Series
+
+CHANNELS = ("in_person", "online", "postal")
+SERVICE_LEVELS = ("full", "partial", "info")
+RATINGS = ("very_satisfied", "satisfied", "dissatisfied")
+RESOLVED_STATUSES = (9, 10)
+
+
+class DossierSchemaError(RuntimeError):
+    """Canonical rows broke the schema: a programming error in the extractor."""
+
+
+class DossierVersionRow(pa.DataFrameModel):
+    row_number: Series[np.int64] = pa.Field(ge=1, unique=True)
+    layout: Series[str] = pa.Field(isin=("A", "B"))
+    dossier_code: Series[str] = pa.Field(str_length={"min_value": 1})
+    procedure_code: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
+    agency_code: Series[str] = pa.Field(str_length={"min_value": 1})
+    channel: Series[str] = pa.Field(isin=CHANNELS)
+    service_level: Series[str] = pa.Field(isin=SERVICE_LEVELS, nullable=True)
+    received_at: Series[pa.DateTime]
+    due_at: Series[pa.DateTime] = pa.Field(nullable=True)
+    completed_at: Series[pa.DateTime] = pa.Field(nullable=True)
+    returned_at: Series[pa.DateTime] = pa.Field(nullable=True)
+    status: Series[np.int16] = pa.Field(ge=1, le=10)
+    is_digitized: Series[bool]
+    is_reused: Series[bool]
+    has_e_result: Series[bool]
+    owes_fee: Series[bool]
+    paid_online: Series[bool]
+    rating: Series[str] = pa.Field(isin=RATINGS, nullable=True)
+    updated_at: Series[pa.DateTime]
+
+    class Config:
+        strict = True  # exactly the raw table's columns (file_path is the loader's)
+        ordered = True
+        coerce = False  # the extractor must produce the types; coercion would hide bugs
+
+    # Dates are compared as calendar days, as the quarantine rules do.
+    @pa.dataframe_check(error="due_at is before received_at (as dates)")
+    def due_not_before_received(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["due_at"].isna() | (
+            df["due_at"].dt.normalize() >= df["received_at"].dt.normalize()
+        )
+
+    @pa.dataframe_check(error="completed_at is before received_at (as dates)")
+    def completed_not_before_received(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["completed_at"].isna() | (
+            df["completed_at"].dt.normalize() >= df["received_at"].dt.normalize()
+        )
+
+    @pa.dataframe_check(error="status 9 or 10 without completed_at")
+    def resolved_has_completion(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~df["status"].isin(RESOLVED_STATUSES) | df["completed_at"].notna()
+
+
+def validate_dossier_rows(rows: pd.DataFrame, file_label: str) -> pd.DataFrame:
+    """``rows`` unchanged if valid; otherwise DossierSchemaError naming the file, the
+    failed checks and the first offending row numbers (rows hold no personal data)."""
+    try:
+        return DossierVersionRow.validate(rows, lazy=True)
+    except SchemaErrors as exc:
+        raise DossierSchemaError(
+            f"{file_label}: canonical dossier rows fail the schema (extractor bug): "
+            f"{_summarise(exc.failure_cases, rows)}"
+        ) from exc
+
+
+def _summarise(failures: pd.DataFrame, rows: pd.DataFrame, limit: int = 5) -> str:
+    parts = []
+    for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
+        positions = group["index"].dropna().head(limit)
+        row_numbers = [
+            int(rows["row_number"].iloc[int(p)]) for p in positions if 0 <= int(p) < len(rows)
+        ] if "row_number" in rows else []
+        parts.append(f"{column} {check} ({len(group)} failures; rows {row_numbers})")
+    return "; ".join(parts)
