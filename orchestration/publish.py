@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.failpoints import failpoint
+
 PUBLISHED_SCHEMAS = ("marts",)
 RATE_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code", "indicator")
 
@@ -131,6 +133,7 @@ def publish(
         con.close()
     with tmp_path.open("rb") as handle:
         os.fsync(handle.fileno())
+    failpoint("publish")  # new file complete beside the old one, not yet renamed
     os.replace(tmp_path, analytics_path)
     directory = os.open(analytics_path.parent, os.O_RDONLY)
     try:

@@ -21,6 +21,7 @@ from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
+from orchestration.failpoints import failpoint
 from orchestration.load.warehouse import writer_lock
 from orchestration.partitions import quarterly_partitions, rebuild_window
 from orchestration.settings import DBT_PROJECT_DIR
@@ -69,9 +70,10 @@ def _run_dbt(
     os.environ["DO_NOT_TRACK"] = "1"
     context.log.info(f"dbt vars: {json.dumps(dict(dbt_vars))}")
     with writer_lock(warehouse.settings.lock_path):
-        yield from dbt.cli(
-            ["build", "--vars", json.dumps(dict(dbt_vars))], context=context
-        ).stream()
+        invocation = dbt.cli(["build", "--vars", json.dumps(dict(dbt_vars))], context=context)
+        for event in invocation.stream():
+            failpoint("dbt")  # dbt is part-way through building models
+            yield event
 
 
 @dbt_assets(

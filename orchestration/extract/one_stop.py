@@ -79,7 +79,7 @@ def extract_one_stop(path: Path, file_label: str, agency_codes: frozenset[str]) 
     ``agency_codes``: the agency catalogue, for `unknown_agency`."""
     table = read_one_stop_table(path, file_label)
     layout, found = detect_layout(table.columns, file_label)
-    cells = _canonical_cells(table, layout, found)
+    cells = drop_footer(_canonical_cells(table, layout, found))
     parsed = _parse(cells, layout)
     names = {field: found.get(field, layout.spelled(field)) for field in layout.headers}
     reasons = quarantine_reasons(cells, parsed, agency_codes, names)
@@ -87,9 +87,7 @@ def extract_one_stop(path: Path, file_label: str, agency_codes: frozenset[str]) 
     usable = reasons["reason"].isna()
     rows = validate_dossier_rows(_canonical_rows(cells[usable], parsed, layout), file_label)
     quarantined = _quarantine_frame(reasons[~usable])
-    return Extracted(
-        layout=layout.name, rows=rows, quarantined=quarantined, rows_read=len(cells)
-    )
+    return Extracted(layout=layout.name, rows=rows, quarantined=quarantined, rows_read=len(cells))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -99,7 +97,7 @@ def read_one_stop_table(path: Path, file_label: str) -> pd.DataFrame:
     """Wanted columns only, headers as written, index = row number as the source counts it."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return drop_footer(read_delimited(path, file_label, keep_column=is_wanted_header))
+        return read_delimited(path, file_label, keep_column=is_wanted_header)
     if suffix == ".xlsx":
         return read_xlsx_table(
             path,
@@ -121,20 +119,21 @@ def _is_one_stop_header(header: str) -> bool:
     return normalised in WANTED_HEADERS or normalised in PERSONAL_HEADERS
 
 
-def drop_footer(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cut a CSV at a `Tổng số: … hồ sơ` line, as the workbook reader does."""
-    if frame.empty or frame.shape[1] == 0:
-        return frame
-    filled = frame.fillna("").ne("")
-    candidates = frame[filled.sum(axis=1).between(1, 2)]
+def drop_footer(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cut at a `Tổng số: … hồ sơ` line, as the workbook reader does (that one also sees
+    a footer written in a column we do not read, so this is for CSV exports)."""
+    if cells.empty:
+        return cells
+    filled = pd.DataFrame({name: cells[name].ne("") for name in cells.columns})
+    candidates = cells[filled.sum(axis=1).between(1, 2)]
     if candidates.empty:
-        return frame
+        return cells
     first_filled = candidates.where(filled.loc[candidates.index]).bfill(axis=1).iloc[:, 0]
     is_footer = first_filled.map(is_footer_text, na_action="ignore").fillna(False)
     footers = first_filled.index[is_footer.to_numpy(dtype=bool)]
     if len(footers) == 0:
-        return frame
-    return frame[frame.index < footers[0]]
+        return cells
+    return cells[cells.index < footers[0]]
 
 
 def detect_layout(headers: Iterable[object], file_label: str) -> tuple[Layout, dict[str, str]]:

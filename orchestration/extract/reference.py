@@ -137,8 +137,8 @@ def extract_procedures(path: Path, file_label: str) -> Extracted:
 
     for column in ("procedure_name", "field_code", "field_name", "field_group", "agency_code"):
         frame[column] = empty_to_null(frame[column])
-    # Rows with a bad flag are quarantined, so the map only meets true/false where it counts.
-    frame["has_fee"] = frame["has_fee"].map(_FLAGS).fillna(False).astype(bool)
+    # Rows with a bad flag are quarantined, so only true/false matter here.
+    frame["has_fee"] = frame["has_fee"].map(_FLAGS).eq(True)
     return split_rows(frame, reasons, "procedures", ProcedureSchema, file_label)
 
 

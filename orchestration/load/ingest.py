@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.extract.types import Extracted, RejectedFile
+from orchestration.failpoints import failpoint
 from orchestration.load.discovery import LandedFile, discover, sha256_of
 from orchestration.load.warehouse import ROW_TABLE_BY_LAYOUT, LedgerEntry, record_file
 
@@ -97,6 +98,7 @@ def ingest_source(
             continue
         try:
             extracted = extractor(landed)
+            failpoint("extract")  # extracted, nothing of this file written yet
         except RejectedFile as exc:
             _reject(con, landed, sha, str(exc), summary)
             continue

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.extract.types import Extracted
+from orchestration.failpoints import failpoint
 from orchestration.load.ddl import column_names, create_statements
 
 
@@ -146,6 +147,7 @@ def record_file(
             if extracted.header:
                 header = pd.DataFrame([{**extracted.header, "file_path": entry.file_path}])
                 _insert_frame(con, "agency_reports", header)
+        failpoint("load")  # rows written, transaction not yet committed
         con.execute(
             """
             insert into raw.file_ledger by name

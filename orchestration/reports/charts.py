@@ -55,6 +55,7 @@ def line_chart(
     targets: Sequence[TargetLine] = (),
     percent: bool = True,
     series_label: str = "Toàn tỉnh",
+    indicator: str = "",
 ) -> str:
     width, height = 440, 240
     left, right, top, bottom = 48, 14, 14, 62
@@ -73,7 +74,7 @@ def line_chart(
 
     fmt_tick = _fmt(percent)
     parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" data-indicator="{escape(chart_id)}" '
+        f'<svg class="chart trend" id="{escape(chart_id)}" data-indicator="{escape(indicator)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",

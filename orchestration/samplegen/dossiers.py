@@ -84,7 +84,9 @@ def daily_counts(
 def _office_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
     """A minute within office hours (07:30–11:30, 13:30–17:00)."""
     minute = rng.integers(0, 240 + 210, n)
-    return np.where(minute < 240, 7.5 * HOUR + minute * MINUTE, 13.5 * HOUR + (minute - 240) * MINUTE).astype(np.int64)
+    return np.where(
+        minute < 240, 7.5 * HOUR + minute * MINUTE, 13.5 * HOUR + (minute - 240) * MINUTE
+    ).astype(np.int64)
 
 
 def _any_hour_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -182,13 +184,19 @@ def generate_dossiers(
     on_time = ~late & (v < p_late + tr.on_time)
     early_span = np.maximum(due_final_day - day, 1)
     early_day = day + np.floor(rng.random(n) * early_span).astype(np.int64)
-    comp_day = np.where(late, due_final_day + rng.integers(1, 9, n), np.where(on_time, due_final_day, early_day))
+    comp_day = np.where(
+        late, due_final_day + rng.integers(1, 9, n), np.where(on_time, due_final_day, early_day)
+    )
     comp_time = comp_day * DAY + (7.5 * HOUR).__int__() + rng.integers(0, 9 * HOUR, n)
     # On the due day itself, finish before the 17:00 appointment.
-    comp_time = np.where(on_time, np.minimum(comp_time, comp_day * DAY + 16 * HOUR + 59 * MINUTE), comp_time)
+    comp_time = np.where(
+        on_time, np.minimum(comp_time, comp_day * DAY + 16 * HOUR + 59 * MINUTE), comp_time
+    )
     soonest = received_at + rng.integers(10, 240, n) * MINUTE
     same_day_cap = day * DAY + DAY - 1
-    comp_time = np.where(comp_day == day, np.minimum(np.maximum(comp_time, soonest), same_day_cap), comp_time)
+    comp_time = np.where(
+        comp_day == day, np.minimum(np.maximum(comp_time, soonest), same_day_cap), comp_time
+    )
     comp_time = np.maximum(comp_time, received_at)
     no_due_comp = received_at + rng.integers(1 * HOUR, 5 * DAY, n)
     completed_at = np.where(no_due, no_due_comp, comp_time)
@@ -210,7 +218,9 @@ def generate_dossiers(
     is_digitized = rng.random(n) < np.minimum(_lerp(tr.digitized, t) + 0.05 * online_b, 0.99)
     is_reused = rng.random(n) < _lerp(tr.reused, t)
     owes_fee = procs["has_fee"].to_numpy()[proc_idx] & (rng.random(n) < 0.95)
-    p_paid = np.where(online_b, _lerp(tr.paid_online_if_online, t), _lerp(tr.paid_online_if_offline, t))
+    p_paid = np.where(
+        online_b, _lerp(tr.paid_online_if_online, t), _lerp(tr.paid_online_if_offline, t)
+    )
     paid_online = owes_fee & (rng.random(n) < p_paid)
     resolved = kind == NORMAL
     e_result = resolved & (rng.random(n) < _lerp(tr.e_result, t))
@@ -218,7 +228,9 @@ def generate_dossiers(
     rating = np.where(rated, rng.choice(np.array([1, 2, 3]), n, p=list(tr.rating_p)), 0)
 
     registration = online & ((kind == REGISTERED) | (rng.random(n) < tr.registration_version))
-    submit_at = np.where(registration, received_at - rng.integers(20, 18 * 60, n) * MINUTE, received_at)
+    submit_at = np.where(
+        registration, received_at - rng.integers(20, 18 * 60, n) * MINUTE, received_at
+    )
     submit_at = np.maximum(submit_at, first_day * DAY)  # never before the first export day
     intake_status = np.where(rng.random(n) < 0.55, 2, 4)
     fee_step = owes_fee & (kind == NORMAL) & (rng.random(n) < tr.fee_step)
@@ -358,7 +370,9 @@ def expand_versions(rng: np.random.Generator, d: pd.DataFrame, horizon_at: int) 
             "owes_fee": d["owes_fee"].to_numpy()[rows],
             "paid_online": d["paid_online"].to_numpy()[rows] & (step != STEP_REGISTER),
             "rating": np.where(
-                closed_step & (v_kind == NORMAL) & is_last
+                closed_step
+                & (v_kind == NORMAL)
+                & is_last
                 & ((step == STEP_RETURN) | ~returned[rows]),
                 d["rating"].to_numpy()[rows],
                 0,

@@ -6,8 +6,9 @@ failure here means the extractor is wrong, not the file: ``validate_dossier_rows
 considered and rejected: the contract's list of reasons is closed, and hiding an extractor
 bug behind a data-quality figure would let it go unnoticed.)
 
-Cost: dtype checks are per column; the value checks are vectorised pandas expressions,
-except pandera's per-element `str` type check on the few text columns.
+Cost: every check is a vectorised column expression. Text columns are declared `object`
+with a one-pass "all str" check (``_all_text``) rather than pandera's `str` dtype, which
+tests each element in Python and was a third of the extraction time on 200k rows.
 """
 
 from __future__ import annotations
@@ -28,14 +29,18 @@ class DossierSchemaError(RuntimeError):
     """Canonical rows broke the schema: a programming error in the extractor."""
 
 
+TEXT_COLUMNS = ("layout", "dossier_code", "procedure_code", "agency_code", "channel")
+NULLABLE_TEXT_COLUMNS = ("service_level", "rating")
+
+
 class DossierVersionRow(pa.DataFrameModel):
     row_number: Series[np.int64] = pa.Field(ge=1, unique=True)
-    layout: Series[str] = pa.Field(isin=("A", "B"))
-    dossier_code: Series[str] = pa.Field(str_length={"min_value": 1})
-    procedure_code: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
-    agency_code: Series[str] = pa.Field(str_length={"min_value": 1})
-    channel: Series[str] = pa.Field(isin=CHANNELS)
-    service_level: Series[str] = pa.Field(isin=SERVICE_LEVELS, nullable=True)
+    layout: Series[object] = pa.Field(isin=("A", "B"))
+    dossier_code: Series[object] = pa.Field(ne="")
+    procedure_code: Series[object] = pa.Field(nullable=True, ne="")
+    agency_code: Series[object] = pa.Field(ne="")
+    channel: Series[object] = pa.Field(isin=CHANNELS)
+    service_level: Series[object] = pa.Field(isin=SERVICE_LEVELS, nullable=True)
     received_at: Series[pa.DateTime]
     due_at: Series[pa.DateTime] = pa.Field(nullable=True)
     completed_at: Series[pa.DateTime] = pa.Field(nullable=True)
@@ -46,13 +51,18 @@ class DossierVersionRow(pa.DataFrameModel):
     has_e_result: Series[bool]
     owes_fee: Series[bool]
     paid_online: Series[bool]
-    rating: Series[str] = pa.Field(isin=RATINGS, nullable=True)
+    rating: Series[object] = pa.Field(isin=RATINGS, nullable=True)
     updated_at: Series[pa.DateTime]
 
     class Config:
         strict = True  # exactly the raw table's columns (file_path is the loader's)
         ordered = True
         coerce = False  # the extractor must produce the types; coercion would hide bugs
+
+    @pa.check(*TEXT_COLUMNS, *NULLABLE_TEXT_COLUMNS, name="all_text", element_wise=False)
+    def _all_text(cls, values: Series[object]) -> bool:
+        # One C pass; nulls are left to each column's nullable setting.
+        return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
 
     # Dates are compared as calendar days, as the quarantine rules do.
     @pa.dataframe_check(error="due_at is before received_at (as dates)")
@@ -88,8 +98,10 @@ def _summarise(failures: pd.DataFrame, rows: pd.DataFrame, limit: int = 5) -> st
     parts = []
     for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
         positions = group["index"].dropna().head(limit)
-        row_numbers = [
-            int(rows["row_number"].iloc[int(p)]) for p in positions if 0 <= int(p) < len(rows)
-        ] if "row_number" in rows else []
+        row_numbers = (
+            [int(rows["row_number"].iloc[int(p)]) for p in positions if 0 <= int(p) < len(rows)]
+            if "row_number" in rows
+            else []
+        )
         parts.append(f"{column} {check} ({len(group)} failures; rows {row_numbers})")
     return "; ".join(parts)
