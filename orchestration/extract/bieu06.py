@@ -55,7 +55,11 @@ from orchestration.validate.report_schema import (
 LAYOUT = "bieu06"
 TABLE_WIDTH = 2 + len(COUNT_COLUMNS)  # STT, Lĩnh vực, 11 counts: columns (1)…(13)
 
-_AGENCY_CODE = re.compile(r"\bma\s+don\s+vi[\s:|]*([0-9A-Za-z][0-9A-Za-z._\-]*)", re.IGNORECASE)
+# An agency code always holds a digit: this keeps a label with no code ("Mã đơn vị: |
+# Ngày …") from taking the next word.
+_AGENCY_CODE = re.compile(
+    r"\bma\s+don\s+vi[\s:|]*(?=[0-9A-Za-z._\-]*\d)([0-9A-Za-z][0-9A-Za-z._\-]*)", re.IGNORECASE
+)
 _DATE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
 _WINDOW = re.compile(rf"\btu\s+ngay[\s:|]*{_DATE}[\s,;|]*den\s+ngay[\s:|]*{_DATE}", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+")
@@ -328,7 +332,11 @@ def _parse_row(
     is_total = is_last and _is_total(cells)
     field_name = _cell_text(cells[1])
     if not is_total and not field_name:
-        return (row_number, "missing_field_name", f"(2)='' (STT='{_cell_text(cells[0])}')")
+        return (
+            row_number,
+            "missing_field_name",
+            f"cột / column (2)='' (STT='{_cell_text(cells[0])}')",
+        )
 
     counts: dict[str, object] = {}
     problems = []

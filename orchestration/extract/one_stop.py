@@ -13,6 +13,11 @@ Decisions the contract leaves open (also in the module's tests):
 - A header-only file loads with 0 rows; an empty file is rejected.
 - Unrecognised flag values read as false and unrecognised ratings as not rated: the contract
   gives no quarantine reason for either.
+- A row none of whose read columns holds anything (a blank line, or only STT / applicant
+  cells) is not a data row: it is neither counted nor quarantined.
+- Agency codes match the catalogue exactly (after trimming); status 1 (Mới đăng ký) needs a
+  received date like every other status, since the contract lists no exception.
+- The layout is the one whose headers the file has most of (a tie goes to A).
 """
 
 from __future__ import annotations
@@ -158,9 +163,10 @@ def detect_layout(headers: Iterable[object], file_label: str) -> tuple[Layout, d
         )
     missing = [layout.spelled(field) for field in layout.required if field not in found]
     if missing:
+        names = ", ".join(missing)
         raise RejectedFile(
-            f"{file_label}: thiếu cột bắt buộc / missing required headers: "
-            f"{', '.join(missing)} (layout {layout.name})"
+            f"{file_label}: thiếu cột bắt buộc (bố cục {layout.name}): {names} / "
+            f"missing required headers (layout {layout.name}): {names}"
         )
     return layout, found
 

@@ -37,7 +37,8 @@ Duplicates are looked for among rows that no earlier rule quarantined, so the fi
 *usable* row of a key is loaded and later ones are quarantined with the row they repeat.
 
 The helpers in the second half (``ColumnSpec``, ``read_columns``, ``Reasons``,
-``later_duplicates``, ``split_rows``, ``validate_rows``) are shared with ``queue.py``.
+``later_duplicates``, ``split_rows``, ``validate_rows``) are shared with ``queue.py``
+(and ``validate_rows`` with ``bieu06.py``).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _require_rows(frame: pd.DataFrame, file_label: str) -> None:
         )
 
 
-# --- Helpers shared with queue.py -----------------------------------------------------------
+# --- Helpers shared with queue.py and bieu06.py ------------------------------------------
 
 # pandas renames a repeated header "x" to "x.1", "x.2", …; undo that to spot repeats.
 _PANDAS_DUPLICATE_SUFFIX = re.compile(r"\.\d+$")

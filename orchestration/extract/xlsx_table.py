@@ -46,8 +46,12 @@ def is_footer_text(value: object) -> bool:
 def is_footer_row(cells: Sequence[object]) -> bool:
     """A summary line: at most two filled cells, the first one starting `Tổng số`.
     A data row fills far more cells, so a dossier is never mistaken for the footer."""
-    filled = [cell for cell in cells if to_text(cell) != ""]
-    return 0 < len(filled) <= 2 and is_footer_text(filled[0])
+    # Called for every row: a cheap identity test first, text conversion only for the few
+    # rows that could be a footer.
+    filled = [cell for cell in cells if cell is not None and cell != ""]
+    if not 0 < len(filled) <= 2:
+        return False
+    return is_footer_text(filled[0])
 
 
 def read_xlsx_table(

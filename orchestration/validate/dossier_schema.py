@@ -95,13 +95,16 @@ def validate_dossier_rows(rows: pd.DataFrame, file_label: str) -> pd.DataFrame:
 
 
 def _summarise(failures: pd.DataFrame, rows: pd.DataFrame, limit: int = 5) -> str:
+    """One part per failed check: where, what, how many rows, the first row numbers."""
     parts = []
-    for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
-        positions = group["index"].dropna().head(limit)
-        row_numbers = (
-            [int(rows["row_number"].iloc[int(p)]) for p in positions if 0 <= int(p) < len(rows)]
-            if "row_number" in rows
-            else []
-        )
-        parts.append(f"{column} {check} ({len(group)} failures; rows {row_numbers})")
+    for check, group in failures.groupby("check", sort=False):
+        columns = group.loc[group["schema_context"] == "Column", "column"].dropna().unique()
+        where = ", ".join(map(str, columns)) or "dataframe"
+        positions = pd.unique(group["index"].dropna().astype("int64"))
+        row_numbers = [int(rows["row_number"].iloc[p]) for p in positions[:limit] if p < len(rows)]
+        if row_numbers:
+            parts.append(f"{where}: {check} ({len(positions)} rows, e.g. {row_numbers})")
+        else:  # a dtype or column-set failure: the failure case says what was found
+            found = ", ".join(map(str, group["failure_case"].head(limit)))
+            parts.append(f"{where}: {check} (found {found})")
     return "; ".join(parts)
