@@ -36,14 +36,19 @@ def _value_text(percent: bool, v: float | None) -> str:
     return fmt_percent(v) if percent else fmt_decimal(v)
 
 
-def _y_range(values: Sequence[float], percent: bool) -> tuple[float, float]:
+_STEPS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def _y_axis(values: Sequence[float], percent: bool) -> tuple[float, float, float]:
+    """(low, high, tick step) on round numbers, at most six grid steps."""
     if percent:
-        # Rates sit in 0..1; start the axis at the 10% step below the lowest figure so a
-        # change from 91% to 96% is visible, but never above 0 when figures are low.
-        low = min(values, default=0.0)
-        return max(0.0, math.floor((low - 0.05) * 10) / 10), 1.0
-    high = max(values, default=0.0)
-    return 0.0, max(5.0, math.ceil(high * 1.15 / 5) * 5)
+        # Rates sit in 0..1; start the axis below the lowest figure, not at 0, so a change
+        # from 91% to 96% is visible; the top stays at 100%.
+        low, high = max(0.0, min(values, default=0.0) - 0.05), 1.0
+    else:
+        low, high = 0.0, max(max(values, default=0.0) * 1.15, 5.0)
+    step = next((s for s in _STEPS if (high - low) / s <= 6), _STEPS[-1])
+    return math.floor(low / step) * step, math.ceil(high / step - 1e-9) * step, step
 
 
 def line_chart(
@@ -57,12 +62,13 @@ def line_chart(
     series_label: str = "Toàn tỉnh",
     indicator: str = "",
 ) -> str:
-    width, height = 440, 240
-    left, right, top, bottom = 48, 14, 14, 62
+    legend_lines = 1 + len(targets)
+    width, left, right, top, bottom = 440, 48, 14, 14, 34 + 16 * legend_lines
+    height = 164 + top + bottom
     plot_w, plot_h = width - left - right, height - top - bottom
     known = [v for v in values if v is not None]
     known += [v for t in targets for v in t.values if v is not None]
-    y0, y1 = _y_range(known, percent)
+    y0, y1, tick = _y_axis(known, percent)
     step = plot_w / max(len(x_labels), 1)
 
     def x(i: float) -> float:
@@ -79,8 +85,8 @@ def line_chart(
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    for k in range(5):  # horizontal grid with y labels
-        v = y0 + (y1 - y0) * k / 4
+    for k in range(round((y1 - y0) / tick) + 1):  # horizontal grid with y labels
+        v = y0 + tick * k
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
@@ -175,9 +181,9 @@ def _legend(series_label: str, targets: Sequence[TargetLine], x0: float, y0: flo
         f'stroke-width="2"/><text x="{x0 + 24}" y="{y0 + 4}" font-size="11" '
         f'fill="{TEXT_COLOUR}">{escape(series_label)}</text>'
     ]
-    for n, target in enumerate(targets[:2]):  # two legend lines fit under the plot
+    for n, target in enumerate(targets):
         colour = TARGET_COLOURS[n % len(TARGET_COLOURS)]
-        ly = y0 + 14 * (n + 1)
+        ly = y0 + 16 * (n + 1)
         parts.append(
             f'<line x1="{x0}" x2="{x0 + 18}" y1="{ly}" y2="{ly}" stroke="{colour}" '
             f'stroke-width="2" stroke-dasharray="6 4"/><text x="{x0 + 24}" y="{ly + 4}" '
@@ -194,11 +200,19 @@ def bar_chart(
     percent: bool = True,
     target: float | None = None,
     target_label: str = "",
+    skipped: tuple[int, int] | None = None,
 ) -> str:
-    """Horizontal bars, one per row (already ranked by the caller)."""
-    label_w, bar_w, value_w, row_h, top = 230, 250, 110, 22, 8
+    """Horizontal bars, one per row (already ranked by the caller).
+
+    ``skipped`` = (position, count): a row saying that ``count`` entries were left out
+    before bar ``position`` (a long ranking shows its top and bottom only).
+    """
+    label_w, bar_w, value_w, row_h, top = 300, 250, 110, 22, 8
+    rows: list[tuple[str, float | None] | None] = list(bars)
+    if skipped is not None:
+        rows.insert(skipped[0], None)
     width = label_w + bar_w + value_w
-    height = top * 2 + row_h * max(len(bars), 1) + (18 if target is not None else 0)
+    height = top * 2 + row_h * max(len(rows), 1) + (18 if target is not None else 0)
     known = [v for _, v in bars if v is not None]
     scale_max = 1.0 if percent else max([*known, target or 0.0, 1.0])
     parts = [
@@ -206,9 +220,18 @@ def bar_chart(
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    for n, (name, v) in enumerate(bars):
+    for n, row in enumerate(rows):
         y = top + n * row_h
-        short = name if len(name) <= 36 else name[:35] + "…"
+        if row is None:
+            assert skipped is not None
+            parts.append(
+                f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
+                f'fill="#888">… {skipped[1]} đơn vị khác …</text>'
+            )
+            continue
+        name, v = row
+        # About 6.6 px a character at 12 px: cut long names, keep the full one as a tooltip.
+        short = name if len(name) <= 42 else name[:41] + "…"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
             f'fill="{TEXT_COLOUR}"><title>{escape(name)}</title>{escape(short)}</text>'
@@ -227,7 +250,7 @@ def bar_chart(
         )
     if target is not None:
         tx = label_w + bar_w * min(target / scale_max, 1.0)
-        bottom = top + row_h * len(bars)
+        bottom = top + row_h * len(rows)
         parts.append(
             f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{bottom}" '
             f'stroke="{TARGET_COLOURS[0]}" stroke-width="2" stroke-dasharray="6 4"/>'

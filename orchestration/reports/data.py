@@ -7,6 +7,7 @@ front into frames; rendering never touches the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class ReportData:
     file_ledger: pd.DataFrame
     quarantine: pd.DataFrame
     agencies: dict[str, Agency]
+    published_at: dt.datetime | None  # marts.publication, when the build records it
 
     def agency_name(self, code: str) -> str:
         agency = self.agencies.get(code)
@@ -73,14 +75,19 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
         # Both windows include both end days, so they overlap unless one ends first.
         reconciliation = _df(
             con,
-            select_sql("report_reconciliation") + " where period_start <= ? and period_end >= ?"
-            " order by agency_code, period_start, period_end, field_name = '*', field_name",
+            select_sql("report_reconciliation") + " where period_start <= ? and period_end >= ?",
             [period.end, period.start],
         )
         service_index = _df(con, select_sql("service_index") + f" {in_period}", period_args)
         file_ledger = _df(con, select_sql("file_ledger") + " order by file_path", [])
         quarantine = _df(con, select_sql("quarantine_summary") + " order by file_path", [])
-        agencies = _read_agencies(con)
+        tables = _marts_columns(con)
+        agencies = _read_agencies(con, tables)
+        published_at = (
+            con.execute("select max(published_at) from marts.publication").fetchone()[0]
+            if "published_at" in tables.get("publication", set())
+            else None
+        )
     finally:
         con.close()
     provinces = accounting.loc[accounting["scope_type"] == "province", "scope_code"]
@@ -97,6 +104,7 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
         file_ledger=file_ledger,
         quarantine=quarantine,
         agencies=agencies,
+        published_at=published_at,
     )
 
 
@@ -126,17 +134,23 @@ def _find_period(
     return Period(calendar, grain, key, year, number, row[0], row[1])
 
 
-def _read_agencies(con: duckdb.DuckDBPyConnection) -> dict[str, Agency]:
-    """Agency names, if the marts publish a table of them; codes alone otherwise."""
-    columns = con.execute(
+def _marts_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Tables of schema marts and their columns (to use optional tables when present)."""
+    rows = con.execute(
         "select table_name, list(column_name) from information_schema.columns"
         " where table_schema = 'marts' group by table_name"
     ).fetchall()
-    available = {table: set(cols) for table, cols in columns}
+    return {table: set(columns) for table, columns in rows}
+
+
+def _read_agencies(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]
+) -> dict[str, Agency]:
+    """Agency names, if the marts publish a table of them; codes alone otherwise."""
     for table in AGENCY_NAME_TABLES:
-        cols = available.get(table, set())
-        if {"agency_code", "agency_name"} <= cols:
-            level = "level" if "level" in cols else "null"
+        columns = tables.get(table, set())
+        if {"agency_code", "agency_name"} <= columns:
+            level = "level" if "level" in columns else "null"
             rows = con.execute(
                 f"select agency_code, agency_name, {level} from marts.{table}"
             ).fetchall()

@@ -107,7 +107,13 @@ def target_table(data: ReportData, targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def reconciliation_table(data: ReportData) -> pd.DataFrame:
+    """Report rows in reading order: report, field (total last), measure in form order."""
     rec = data.reconciliation.copy()
+    order = {m: i for i, m in enumerate(labels.RECONCILIATION_MEASURES)}
+    rec["_total"] = rec["field_name"] == "*"
+    rec["_measure"] = rec["measure"].map(order).fillna(len(order))
+    keys = ["agency_code", "period_start", "period_end", "_total", "field_name", "_measure"]
+    rec = rec.sort_values(keys).drop(columns=["_total", "_measure"]).reset_index(drop=True)
     rec["agency_name"] = rec["agency_code"].map(data.agency_name)
     rec["field_label"] = rec["field_name"].map(lambda f: "Tổng cộng" if f == "*" else f)
     rec["measure_label"] = rec["measure"].map(
@@ -126,13 +132,18 @@ class QualitySummary:
 
 def quality_summary(data: ReportData) -> QualitySummary:
     ledger = data.file_ledger
+
+    # Row counts are NULL for duplicate and rejected files: keep them NULL, not 0.
+    def total(column: pd.Series) -> object:
+        return column.sum(min_count=1)
+
     by_status = (
         ledger.groupby(["source", "status"], dropna=False)
         .agg(
             files=("file_path", "count"),
-            rows_read=("rows_read", "sum"),
-            rows_loaded=("rows_loaded", "sum"),
-            rows_quarantined=("rows_quarantined", "sum"),
+            rows_read=("rows_read", total),
+            rows_loaded=("rows_loaded", total),
+            rows_quarantined=("rows_quarantined", total),
         )
         .reset_index()
     )
@@ -179,8 +190,12 @@ class IndexScore:
     groups: list[GroupScore]
 
 
-def _is_total(code: object) -> bool:
-    return code is None or bool(pd.isna(code)) or code == TOTAL_CODE  # type: ignore[arg-type]
+def _is_group_row(group_code: str, item_code: object) -> bool:
+    """A group's own row: item_code equal to its group_code (as dbt publishes it), or
+    TOTAL / NULL (tolerated, should a build mark group rows that way)."""
+    if item_code is None or bool(pd.isna(item_code)):  # type: ignore[arg-type]
+        return True
+    return item_code in (group_code, TOTAL_CODE)
 
 
 def index_score(
@@ -188,8 +203,9 @@ def index_score(
 ) -> IndexScore | None:
     """The service index of one scope: groups of items, points of NULL items not invented.
 
-    The mart has item rows and a TOTAL row per scope; a group subtotal row (item_code
-    TOTAL or NULL), if a build publishes one, is used as is rather than re-added.
+    The mart has item rows, a row per group (item_code = group_code) and a TOTAL row per
+    scope; group and TOTAL rows are used as published (never re-added), and are summed
+    from the items only when a build does not publish them.
     """
     si = data.service_index
     rows = si[(si["scope_type"] == scope_type) & (si["scope_code"] == scope_code)]
@@ -206,8 +222,8 @@ def index_score(
     groups = []
     for code in codes:
         group_rows = body[body["group_code"] == code]
-        item_rows = group_rows[~group_rows["item_code"].map(_is_total)]
-        subtotal = group_rows[group_rows["item_code"].map(_is_total)]
+        own = group_rows["item_code"].map(lambda item, g=code: _is_group_row(g, item))
+        item_rows, subtotal = group_rows[~own], group_rows[own]
         items = [
             ItemScore(
                 r.item_code,
@@ -251,10 +267,19 @@ def index_score(
 
 
 def index_ranking(data: ReportData) -> pd.DataFrame:
-    """Agencies by their service index total, best first."""
+    """Agencies by their service index total, best first, with the maximum of what was
+    measured for each (an agency with no dossiers scores fewer items, not a worse 0)."""
     si = data.service_index
-    totals = si[(si["scope_type"] == "agency") & (si["group_code"] == TOTAL_CODE)]
+    agencies = si[si["scope_type"] == "agency"]
+    totals = agencies[agencies["group_code"] == TOTAL_CODE]
     ranked = totals[["scope_code", "points", "max_points"]].drop_duplicates("scope_code").copy()
+    own = [
+        _is_group_row(g, i)
+        for g, i in zip(agencies["group_code"], agencies["item_code"], strict=True)
+    ]
+    items = agencies[~pd.Series(own, index=agencies.index, dtype=bool)]
+    measured = items[items["points"].notna()].groupby("scope_code")["max_points"].sum()
+    ranked["measured_max"] = ranked["scope_code"].map(measured).fillna(0.0)
     ranked["name"] = ranked["scope_code"].map(data.agency_name)
     ranked = ranked.sort_values(["points", "name"], ascending=[False, True], na_position="last")
     return ranked.reset_index(drop=True)

@@ -10,6 +10,7 @@ stay numbers an official can sum or chart. A NULL figure (denominator 0) is writ
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INTEGER = "#,##0"
 MINUTES = "#,##0.0"
 INCREASE = "+0.0%"
 DATE = "dd/mm/yyyy"
+DATETIME = "dd/mm/yyyy hh:mm"
 HEADER_ROW = 4  # rows 0-2: title, period, note; row 3 blank
 WIDE_COUNTS = ["to_process", "received", "received_online", "resolved", "resolved_late"]
 WIDE_COUNTS += ["pending", "pending_overdue"]
@@ -67,7 +69,7 @@ class _Sheet:
         if isinstance(raw, pd.Timestamp | dt.date):
             self.ws.write_datetime(row, col, pd.Timestamp(raw).to_pydatetime(), f)
             self._grow(col, 10)
-        elif isinstance(raw, int | float):
+        elif isinstance(raw, numbers.Real):  # numpy integers are not ``int``
             self.ws.write_number(row, col, float(raw), f)
             self._grow(col, 10)
         else:
@@ -78,7 +80,7 @@ class _Sheet:
         for col, name in enumerate(names):
             self.ws.write_string(row, col, name, self.book.header)
             # Headers wrap: count the longest word, not the whole text.
-            self._grow(col, max(len(w) for w in name.split()) + 2)
+            self._grow(col, max((len(w) for w in name.split()), default=0) + 2)
         self.ws.set_row(row, 45)
 
     def section(self, row: int, text: str) -> None:
@@ -115,6 +117,7 @@ class _Book:
         self.percent = add({**base, "border": 1, "num_format": PERCENT})
         self.increase = add({**base, "border": 1, "num_format": INCREASE})
         self.date = add({**base, "border": 1, "num_format": DATE})
+        self.datetime = add({**base, "border": 1, "num_format": DATETIME})
         self.met = add({**base, "border": 1, "bold": True, "bg_color": "#d5f0dc"})
         self.not_met = add({**base, "border": 1, "bold": True, "bg_color": "#f8d7da"})
         self.no_data = add({**base, "border": 1, "font_color": "#666666", "bg_color": "#eeeeee"})
@@ -183,7 +186,7 @@ def _province_sheet(book: _Book, data: ReportData) -> None:
     row += 1
     sheet.section(row, "Số liệu hồ sơ trong kỳ (Biểu 06)")
     row += 1
-    sheet.header(row, ["STT", "Nội dung", "Số hồ sơ", "", "", "", "", "Mã"])
+    sheet.header(row, ["STT", "Nội dung", "Số hồ sơ", "Mã"])
     counts = accounting_row(data, "province", data.province_code)
     for n, (code, text) in enumerate(labels.ACCOUNTING.items(), start=1):
         row += 1
@@ -191,7 +194,7 @@ def _province_sheet(book: _Book, data: ReportData) -> None:
         sheet.put(row, 0, n, book.integer)
         sheet.put(row, 1, text, book.bold if emphasis else book.text)
         sheet.put(row, 2, counts.get(code), book.integer)
-        sheet.put(row, 7, code)
+        sheet.put(row, 3, code)
     sheet.finish(HEADER_ROW + 1)
     sheet.ws.set_column(1, 1, 58)
 
@@ -391,7 +394,7 @@ def _quality_sheet(book: _Book, data: ReportData) -> None:
         row += 1
         sheet.put(row, 0, r["file_path"])
         sheet.put(row, 1, labels.label(labels.SOURCES, r["source"]))
-        sheet.put(row, 2, r["first_seen_at"], book.date)
+        sheet.put(row, 2, r["first_seen_at"], book.datetime)
         sheet.put(row, 3, r["message"], book.wrap)
     row += 2
     sheet.section(row, "Dòng bị cách ly theo tệp")

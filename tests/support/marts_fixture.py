@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +132,8 @@ TABLE_DDL: dict[str, str] = {
     "target_attainment": """
         plan_code varchar, target_code varchar, indicator varchar, scope_type varchar,
         scope_code varchar, year integer, calendar varchar, kind varchar,
-        target_value double, actual_value double, met boolean""",
+        target_value double, actual_value double, met boolean, scope varchar,
+        previous_actual_value double""",
     "report_reconciliation": """
         agency_code varchar, period_start date, period_end date, field_name varchar,
         measure varchar, reported bigint, computed bigint, difference bigint,
@@ -149,7 +151,15 @@ TABLE_DDL: dict[str, str] = {
         file_path varchar, agency_code varchar, period_start date, period_end date,
         field_name varchar, rule varchar, left_value bigint, right_value bigint""",
     "dim_agencies": """
-        agency_code varchar, agency_name varchar, level varchar, parent_code varchar""",
+        agency_code varchar, agency_name varchar, level varchar, parent_code varchar,
+        province_code varchar""",
+    "restatements": """
+        calendar varchar, grain varchar, period_key varchar, period_start date,
+        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
+        old_numerator double, old_denominator bigint, old_rate double,
+        new_numerator double, new_denominator bigint, new_rate double,
+        previously_published_at timestamp, run_id varchar, restated_at timestamp""",
+    "publication": "run_id varchar, published_at timestamp",
 }
 
 
@@ -400,9 +410,8 @@ def _target_attainment(rates: pd.DataFrame) -> pd.DataFrame:
         targets = list(csv.DictReader(handle))
     for target in targets:
         scope_type, scope_code, members = _scope_of_target(target["scope"])
+        # Every plan year is listed, as dbt does; years without data get NULL actual and met.
         for year in range(int(target["year_from"]), int(target["year_to"]) + 1):
-            if year not in YEARS:
-                continue
             actual = _year_rate(yearly, target, members, year)
             previous = _year_rate(yearly, target, members, year - 1)
             value = float(target["target_value"])
@@ -428,6 +437,8 @@ def _target_attainment(rates: pd.DataFrame) -> pd.DataFrame:
                     "target_value": value,
                     "actual_value": actual,
                     "met": met,
+                    "scope": target["scope"],
+                    "previous_actual_value": previous,
                 }
             )
     return pd.DataFrame(rows)
@@ -499,7 +510,9 @@ def _report_reconciliation(seed: int) -> pd.DataFrame:
                 totals[measure] += value
                 reported_totals[measure] += reported
         for measure in _RECON_MEASURES:
-            rows.append((agency, start, end, "*", measure, reported_totals[measure], totals[measure]))
+            rows.append(
+                (agency, start, end, "*", measure, reported_totals[measure], totals[measure])
+            )
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -534,16 +547,24 @@ def _service_index(rates: pd.DataFrame) -> pd.DataFrame:
             part["points"] = (by_indicator[item.indicator] * item.max_points).round(2)
         frames.append(part)
     items = pd.concat(frames, ignore_index=True)
-    measured = items.assign(measured_max=items["max_points"].where(items["points"].notna()))
-    total = measured.groupby(keys, as_index=False).agg(
-        points=("points", lambda s: s.sum(min_count=1)),
-        max_points=("max_points", "sum"),
-        measured_max_points=("measured_max", "sum"),
-    )
-    total["group_code"], total["item_code"] = "TOTAL", "TOTAL"
     items["measured_max_points"] = items["max_points"].where(items["points"].notna())
+    group_max = profile.groupby("group_code")["group_max"].first()
+    # As dbt publishes it: a row per group (item_code = group_code) and a TOTAL row, whose
+    # points sum the scored items (NULL when none is) and whose max is the full maximum.
+    groups = _sum_scores(items, [*keys, "group_code"])
+    groups["item_code"] = groups["group_code"]
+    groups["max_points"] = groups["group_code"].map(group_max).astype(float)
+    total = _sum_scores(items, keys)
+    total["group_code"], total["item_code"], total["max_points"] = "TOTAL", "TOTAL", 100.0
     columns = [*keys, "group_code", "item_code", "points", "max_points", "measured_max_points"]
-    return pd.concat([items[columns], total[columns]], ignore_index=True)
+    return pd.concat([items[columns], groups[columns], total[columns]], ignore_index=True)
+
+
+def _sum_scores(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return items.groupby(by, as_index=False).agg(
+        points=("points", lambda s: s.sum(min_count=1)),
+        measured_max_points=("measured_max_points", "sum"),
+    )
 
 
 def _file_ledger() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -619,8 +640,41 @@ def _identity_checks() -> pd.DataFrame:
     )
 
 
+def _restatements(rates: pd.DataFrame) -> pd.DataFrame:
+    """A late file changed two already-published figures of official 2024-Q1 (publish.py
+    records these in marts.restatements: old and new numerator, denominator, rate)."""
+    keys = ["calendar", "grain", "period_key", "period_start", "period_end"]
+    keys += ["scope_type", "scope_code", "indicator"]
+    new = rates[
+        (rates["calendar"] == "official")
+        & (rates["period_key"] == "2024-Q1")
+        & (rates["scope_type"] == "province")
+        & rates["indicator"].isin(["online_rate", "on_time_rate"])
+    ]
+    frame = new[keys].copy()
+    frame["old_numerator"] = new["numerator"] - 12
+    frame["old_denominator"] = new["denominator"] - 15
+    frame["old_rate"] = frame["old_numerator"] / frame["old_denominator"]
+    frame["new_numerator"] = new["numerator"]
+    frame["new_denominator"] = new["denominator"]
+    frame["new_rate"] = new["rate"]
+    frame["previously_published_at"] = dt.datetime(2024, 4, 1, 6, 0)
+    frame["run_id"] = "run-2024-07-02"
+    frame["restated_at"] = dt.datetime(2024, 7, 2, 6, 0)
+    return frame
+
+
 def build_marts_frames(seed: int = 20240615) -> dict[str, pd.DataFrame]:
-    """Every mart of the contract (and a few extras) as frames, deterministic for a seed."""
+    """Every mart of the contract (and a few extras) as frames, deterministic for a seed.
+
+    A fresh dict each call (callers may drop tables); the frames are simulated once per
+    process and shared, so callers must not modify them in place.
+    """
+    return dict(_simulated_marts(seed))
+
+
+@functools.cache
+def _simulated_marts(seed: int) -> dict[str, pd.DataFrame]:
     accounting, rates = _accounting_and_rates(seed)
     ledger, quarantine = _file_ledger()
     return {
@@ -634,10 +688,14 @@ def build_marts_frames(seed: int = 20240615) -> dict[str, pd.DataFrame]:
         "report_identity_checks": _identity_checks(),
         "dim_agencies": pd.DataFrame(
             [
-                (a.code, a.name, a.level, "000.00.21.T01" if a.level == "xa" else None)
+                (a.code, a.name, a.level, "000.00.21.T01" if a.level == "xa" else None, PROVINCE)
                 for a in AGENCIES
             ],
-            columns=["agency_code", "agency_name", "level", "parent_code"],
+            columns=["agency_code", "agency_name", "level", "parent_code", "province_code"],
+        ),
+        "restatements": _restatements(rates),
+        "publication": pd.DataFrame(
+            {"run_id": ["run-2024-07-02"], "published_at": [dt.datetime(2024, 7, 2, 6, 0)]}
         ),
     }
 

@@ -1,0 +1,194 @@
+"""The frames the checks validate: each mart's contract columns, plus helper columns.
+
+Rules across columns (accounting identities, "numerator ≤ denominator except for waiting
+minutes") are computed here as one helper column each — e.g. ``chk_resolved_minus_parts``
+must be 0 — so every rule is one plainly named expectation in the results and in Data
+Docs, instead of an expression hidden in a row condition. Helper columns start with
+``chk_`` or name the subset they hold (``share_rate``: rates of share indicators only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from orchestration.reports.contract import (
+    ACCOUNTING_COUNTS,
+    MART_COLUMNS,
+    NON_RATE_INDICATORS,
+    TOTAL_CODE,
+)
+from orchestration.reports.periods import parse_period_key
+
+# Marts with one row set per period: every period between the first and the last must be
+# there, each with as many rows as any other period of its calendar and grain.
+PERIODIC_MARTS = ("period_accounting", "service_rates", "service_index")
+COVERAGE = "period_coverage"
+
+
+def read_marts(analytics_path: Path) -> dict[str, pd.DataFrame | None]:
+    """Contract columns of every mart; None for a mart that is not published at all.
+
+    A contract column that is missing is left out (not an error here): the suite's
+    "column exists" expectation then fails and names it.
+    """
+    con = duckdb.connect(str(analytics_path), read_only=True)
+    try:
+        present = {
+            table: {
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'marts' and table_name = ?",
+                    [table],
+                ).fetchall()
+            }
+            for table in MART_COLUMNS
+        }
+        frames: dict[str, pd.DataFrame | None] = {}
+        for table, contract in MART_COLUMNS.items():
+            columns = [c for c in contract if c in present[table]]
+            frames[table] = (
+                con.execute(f"select {', '.join(columns)} from marts.{table}").df()
+                if columns
+                else None
+            )
+        return frames
+    finally:
+        con.close()
+
+
+def _num(frame: pd.DataFrame, column: str) -> pd.Series:
+    # Nullable integer columns → float, so helper arithmetic propagates NULL as NaN.
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
+
+
+def with_helpers(
+    table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame | None]
+) -> pd.DataFrame:
+    """The mart's frame plus its helper columns (none when a contract column is missing)."""
+    frame = frame.copy()
+    # A missing contract column: its column-exists expectation names it; the helpers that
+    # need it are absent, so their expectations fail too rather than crash the run.
+    with contextlib.suppress(KeyError):
+        _add_helpers(table, frame, marts)
+    return frame
+
+
+def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame | None]) -> None:
+    if table == "period_accounting":
+        n = {c: _num(frame, c) for c in ACCOUNTING_COUNTS}
+        frame["chk_to_process_minus_received_carried"] = (
+            n["to_process"] - n["received"] - n["carried_over"]
+        )
+        frame["chk_to_process_minus_closed_pending"] = (
+            n["to_process"] - n["resolved"] - n["withdrawn"] - n["pending"]
+        )
+        frame["chk_resolved_minus_parts"] = (
+            n["resolved"] - n["resolved_early"] - n["resolved_on_time"] - n["resolved_late"]
+        )
+        frame["chk_pending_minus_parts"] = (
+            n["pending"] - n["pending_in_time"] - n["pending_overdue"]
+        )
+        frame["chk_received_minus_channels"] = (
+            n["received"] - n["received_online"] - n["received_offline"]
+        )
+    elif table == "service_rates":
+        share = ~frame["indicator"].isin(NON_RATE_INDICATORS)
+        numerator, denominator = _num(frame, "numerator"), _num(frame, "denominator")
+        rate = _num(frame, "rate")
+        frame["share_rate"] = rate.where(share)
+        frame["share_numerator"] = numerator.where(share)
+        frame["wait_minutes"] = rate.where(~share)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = numerator / denominator
+        frame["chk_rate_error"] = (rate - expected).abs().where(denominator > 0)
+        frame["chk_rate_null_iff_no_denominator"] = rate.isna() == (denominator.fillna(0) == 0)
+    elif table == "target_attainment":
+        actual, target = _num(frame, "actual_value"), _num(frame, "target_value")
+        verdict = pd.Series(np.nan, index=frame.index, dtype="object")
+        known = actual.notna() & frame["met"].notna()
+        for kind, ok in (("min_rate", actual >= target), ("max_value", actual <= target)):
+            rows = known & (frame["kind"] == kind)
+            verdict[rows] = ok[rows] == frame.loc[rows, "met"].astype(bool)
+        frame["chk_met_matches_actual"] = verdict
+    elif table == "report_reconciliation":
+        gap = (_num(frame, "reported") - _num(frame, "computed")).abs()
+        frame["chk_difference_error"] = _num(frame, "difference").abs() - gap
+    elif table == "service_index":
+        keys = ["calendar", "grain", "period_key", "scope_type", "scope_code"]
+        is_total = (frame["group_code"] == TOTAL_CODE).astype(int)
+        totals = is_total.groupby([frame[k] for k in keys], dropna=False).transform("sum")
+        frame["chk_total_rows_of_scope"] = totals
+    elif table == "file_ledger":
+        loaded = frame["status"] == "loaded"
+        balance = (
+            _num(frame, "rows_read") - _num(frame, "rows_loaded") - _num(frame, "rows_quarantined")
+        )
+        frame["chk_loaded_rows_balance"] = balance.where(loaded)
+        rejected = frame["status"] == "rejected"
+        frame["chk_rejected_has_message"] = (~rejected) | frame["message"].fillna("").ne("")
+    elif table == "quarantine_summary":
+        ledger = marts.get("file_ledger")
+        known = set(ledger["file_path"]) if ledger is not None else set()
+        frame["chk_file_in_ledger"] = frame["file_path"].isin(known)
+
+
+def _key_sequence(grain: str, first: str, last: str) -> list[str]:
+    """Every period key of a grain from ``first`` to ``last`` (both included)."""
+    per_year = {"month": 12, "quarter": 4, "half_year": 2, "year": 1}[grain]
+    a, b = parse_period_key(first), parse_period_key(last)
+    keys = []
+    for i in range(a.year * per_year + a.number - 1, b.year * per_year + b.number):
+        year, number = divmod(i, per_year)
+        suffix = {"month": f"-{number + 1:02d}", "quarter": f"-Q{number + 1}"}
+        suffix |= {"half_year": f"-H{number + 1}", "year": ""}
+        keys.append(f"{year}{suffix[grain]}")
+    return keys
+
+
+def coverage(marts: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """One row per mart, calendar, grain and *expected* period: is it there, with how many rows.
+
+    Expected = every key from the first to the last of that calendar and grain. A period
+    with fewer rows than the fullest one lost scopes (or indicators, or index items).
+    """
+    rows = []
+    for mart in PERIODIC_MARTS:
+        frame = marts.get(mart)
+        if frame is None or frame.empty:
+            continue
+        counts = frame.groupby(["calendar", "grain", "period_key"]).size()
+        for (calendar, grain), per_key in counts.groupby(level=[0, 1]):
+            found = {key: int(n) for (_, _, key), n in per_key.items()}
+            fullest = max(found.values())
+            try:
+                expected = _key_sequence(grain, min(found), max(found))
+            except (KeyError, ValueError):  # unknown grain or malformed key: list what is there
+                expected = sorted(found)
+            for key in sorted(set(expected) | set(found)):
+                rows.append(_coverage_row(mart, calendar, grain, key, found.get(key, 0), fullest))
+    columns = ["mart", "calendar", "grain", "period_key", "rows", "rows_of_fullest_period"]
+    return pd.DataFrame(rows, columns=[*columns, "missing_period", "short_period"])
+
+
+def _coverage_row(
+    mart: str, calendar: str, grain: str, key: str, count: int, fullest: int
+) -> dict[str, object]:
+    # The two check columns hold a readable label only where something is wrong, so the
+    # failed expectation's sample names the period itself (expected NULL everywhere).
+    where = f"{mart} {calendar} {grain} {key}"
+    return {
+        "mart": mart,
+        "calendar": calendar,
+        "grain": grain,
+        "period_key": key,
+        "rows": count,
+        "rows_of_fullest_period": fullest,
+        "missing_period": where if count == 0 else None,
+        "short_period": f"{where}: {count} < {fullest}" if 0 < count < fullest else None,
+    }

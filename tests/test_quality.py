@@ -1,0 +1,109 @@
+"""Great Expectations checkpoint over the published marts: passes on good marts, names what
+breaks on a deliberately broken copy, writes Data Docs, stays offline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.quality.checkpoint import QualityResult, ephemeral_context, run_mart_checks
+from orchestration.reports.contract import MART_COLUMNS
+from tests.support.marts_fixture import build_marts_db
+
+QUARTER_Q2 = "calendar = 'official' and grain = 'quarter' and period_key = '2024-Q2'"
+
+
+@pytest.fixture(scope="module")
+def analytics(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_marts_db(tmp_path_factory.mktemp("marts") / "analytics.duckdb")
+
+
+@pytest.fixture(scope="module")
+def good(analytics: Path, tmp_path_factory: pytest.TempPathFactory) -> QualityResult:
+    return run_mart_checks(analytics, tmp_path_factory.mktemp("quality"))
+
+
+@pytest.fixture(scope="module")
+def broken(analytics: Path, tmp_path_factory: pytest.TempPathFactory) -> QualityResult:
+    work = tmp_path_factory.mktemp("broken")
+    copy = work / "analytics.duckdb"
+    shutil.copy(analytics, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        # A rate of 1.5, a duplicated key, a broken identity, a lost period, a lost mart.
+        con.execute(
+            f"update marts.service_rates set rate = 1.5 where {QUARTER_Q2}"
+            " and scope_type = 'province' and indicator = 'online_rate'"
+        )
+        con.execute(
+            "insert into marts.period_accounting select * from marts.period_accounting"
+            f" where {QUARTER_Q2} and scope_type = 'province'"
+        )
+        con.execute(
+            "update marts.period_accounting set resolved_late = resolved_late + 1"
+            f" where {QUARTER_Q2} and scope_type = 'agency' and scope_code = '000.00.05.T01'"
+        )
+        con.execute("delete from marts.service_rates where period_key = '2023-05'")
+        con.execute("drop table marts.quarantine_summary")
+    finally:
+        con.close()
+    return run_mart_checks(copy, work / "docs")
+
+
+def test_checkpoint_passes_on_the_fixture(good: QualityResult) -> None:
+    assert good.success, [str(f) for f in good.failures]
+    suites = {r.suite for r in good.results}
+    assert suites == {*MART_COLUMNS, "period_coverage"}
+    assert len(good.results) > 100
+
+
+def test_data_docs_are_written(good: QualityResult) -> None:
+    assert good.docs_index.name == "index.html" and good.docs_index.exists()
+    index = good.docs_index.read_text(encoding="utf-8")
+    for suite in ("period_accounting", "service_rates", "period_coverage"):
+        assert suite in index
+
+
+def _failed(result: QualityResult) -> dict[tuple[str, str, str], object]:
+    return {(f.suite, f.expectation, f.columns): f for f in result.failures}
+
+
+def test_broken_copy_fails_naming_each_broken_rule(broken: QualityResult) -> None:
+    assert not broken.success
+    failed = _failed(broken)
+    rate = failed[("service_rates", "expect_column_values_to_be_between", "share_rate")]
+    assert rate.sample == [1.5] and "0 ≤ rate ≤ 1" in rate.description
+    key = "calendar, grain, period_key, scope_type, scope_code"
+    duplicate = failed[("period_accounting", "expect_compound_columns_to_be_unique", key)]
+    assert duplicate.unexpected_count == 2
+    identity = failed[
+        ("period_accounting", "expect_column_values_to_be_between", "chk_resolved_minus_parts")
+    ]
+    assert "resolved = resolved_early + resolved_on_time + resolved_late" in identity.description
+    missing = failed[("period_coverage", "expect_column_values_to_be_null", "missing_period")]
+    assert "service_rates official month 2023-05" in missing.sample
+    assert ("quarantine_summary", "expect_table_to_exist", "") in failed
+
+
+def test_broken_copy_fails_nothing_else(broken: QualityResult) -> None:
+    # rate 1.5 also breaks rate = numerator / denominator; the duplicate makes the other
+    # periods look short in coverage. Nothing unrelated may fail.
+    expected = {
+        ("service_rates", "share_rate"),
+        ("service_rates", "chk_rate_error"),
+        ("period_accounting", "calendar, grain, period_key, scope_type, scope_code"),
+        ("period_accounting", "chk_resolved_minus_parts"),
+        ("period_coverage", "missing_period"),
+        ("period_coverage", "short_period"),
+        ("quarantine_summary", ""),
+    }
+    assert {(f.suite, f.columns) for f in broken.failures} == expected
+
+
+def test_usage_statistics_are_off(tmp_path: Path) -> None:
+    assert os.environ["GX_ANALYTICS_ENABLED"].lower() == "false"
+    assert ephemeral_context(tmp_path).config.analytics_enabled is False
