@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +23,9 @@ from orchestration.load.warehouse import WarehouseBusy, writer_lock
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 app = typer.Typer(help="Kho dữ liệu CCHC / CCHC warehouse", no_args_is_help=True)
-console = Console()
+# Bound to the real stdout: during a run, stdout is redirected to the run's log file (dbt's
+# own output goes there), while the progress lines still reach the operator.
+console = Console(file=sys.stdout)
 
 
 def ensure_manifest() -> None:
@@ -45,26 +49,45 @@ def ensure_manifest() -> None:
     )
 
 
-class _StepProgress(logging.Handler):
-    """Shows which Dagster step is running on the console's status line."""
+class _StepProgress(threading.Thread):
+    """Follows the run's step events in the instance's event log and shows them: the
+    status line names the running step; each finished step prints with its elapsed time."""
 
-    def __init__(self, status) -> None:
-        super().__init__(logging.INFO)
-        self.status = status
+    def __init__(self, instance, run_id: str, status) -> None:  # noqa: ANN001
+        super().__init__(daemon=True)
+        self.instance, self.run_id, self.status = instance, run_id, status
+        self.stopped = threading.Event()
         self.started = time.monotonic()
+        self.seen = 0
 
-    def emit(self, record: logging.LogRecord) -> None:
-        meta = getattr(record, "dagster_meta", None) or {}
-        event = meta.get("dagster_event")
-        if event is None:
-            return
-        elapsed = time.monotonic() - self.started
-        kind = event.event_type_value
-        if kind == "STEP_START":
-            self.status.update(f"[bold]Đang chạy / running:[/bold] {event.step_key}")
-        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
-            mark = "[green]✓[/green]" if kind == "STEP_SUCCESS" else "[red]✗[/red]"
-            console.print(f"{mark} {event.step_key}  [dim]{elapsed:6.1f}s[/dim]")
+    def poll(self) -> None:
+        from dagster import DagsterEventType
+
+        kinds = {
+            DagsterEventType.STEP_START,
+            DagsterEventType.STEP_SUCCESS,
+            DagsterEventType.STEP_FAILURE,
+        }
+        records = self.instance.all_logs(self.run_id, of_type=kinds)
+        for record in records[self.seen :]:
+            event = record.dagster_event
+            elapsed = time.monotonic() - self.started
+            if event.event_type == DagsterEventType.STEP_START:
+                self.status.update(f"[bold]Đang chạy / running:[/bold] {event.step_key}")
+            else:
+                ok = event.event_type == DagsterEventType.STEP_SUCCESS
+                mark = "[green]✓[/green]" if ok else "[red]✗[/red]"
+                console.print(f"{mark} {event.step_key}  [dim]{elapsed:6.1f}s[/dim]")
+        self.seen = len(records)
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            self.poll()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+        self.poll()
 
 
 def _execute(first_quarter: str, last_quarter: str) -> bool:
@@ -76,16 +99,31 @@ def _execute(first_quarter: str, last_quarter: str) -> bool:
 
     job = defs.resolve_job_def("cchc_full_run")
     tags = partition_range_tags(first_quarter, last_quarter)
-    dagster_logger = logging.getLogger("dagster")
-    with console.status("Khởi động / starting…") as status:
-        handler = _StepProgress(status)
-        dagster_logger.addHandler(handler)
+    instance = DagsterInstance.get()
+    run_id = str(uuid.uuid4())
+    # Dagster's own console log is for the UI's depth; operators get one line per step.
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    log_dir = load_settings().data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"run-{run_id}.log"
+    console.print(f"[dim]Nhật ký chi tiết / detailed log: {log_path}[/dim]")
+    with (
+        console.status("Khởi động / starting…") as status,
+        log_path.open("w", encoding="utf-8") as log_file,
+        contextlib.redirect_stdout(log_file),
+    ):
+        progress = _StepProgress(instance, run_id, status)
+        progress.start()
         try:
             result = job.execute_in_process(
-                instance=DagsterInstance.get(), raise_on_error=False, tags=tags
+                run_config=quiet,
+                instance=instance,
+                raise_on_error=False,
+                tags=tags,
+                run_id=run_id,
             )
         finally:
-            dagster_logger.removeHandler(handler)
+            progress.stop()
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "STEP_FAILURE":
