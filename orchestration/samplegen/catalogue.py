@@ -117,16 +117,17 @@ TINH_DEPARTMENTS: list[tuple[str, float, list[tuple[str, str]]]] = [
     ("Ban Dân tộc", 0.5, [("Công tác dân tộc", "")]),
 ]
 
-# (name, relative volume, urban: communes are "phường").
-DISTRICTS: list[tuple[str, float, bool]] = [
-    ("UBND thành phố Hạ Long", 34, True),
-    ("UBND thành phố Cẩm Sơn", 16, True),
-    ("UBND thị xã Đông Hòa", 12, True),
-    ("UBND huyện Vân Hải", 9, False),
-    ("UBND huyện Tiên Phong", 9, False),
-    ("UBND huyện Hải Bình", 8, False),
-    ("UBND huyện Ba Lâm", 6, False),
-    ("UBND huyện Cô Sơn", 6, False),
+# (name, relative volume of the district UBND, of its communes together, urban: communes
+# are "phường"). The provincial city's UBND is the busiest single agency of the province.
+DISTRICTS: list[tuple[str, float, float, bool]] = [
+    ("UBND thành phố Hạ Long", 80, 34, True),
+    ("UBND thành phố Cẩm Sơn", 16, 16, True),
+    ("UBND thị xã Đông Hòa", 12, 12, True),
+    ("UBND huyện Vân Hải", 9, 9, False),
+    ("UBND huyện Tiên Phong", 9, 9, False),
+    ("UBND huyện Hải Bình", 8, 8, False),
+    ("UBND huyện Ba Lâm", 6, 6, False),
+    ("UBND huyện Cô Sơn", 6, 6, False),
 ]
 COMMUNES_PER_DISTRICT = (5, 5, 5, 5, 4, 4, 4, 4)
 
@@ -158,7 +159,7 @@ XA_FIELDS: list[tuple[str, str]] = [
     ("Thi đua, khen thưởng", ""),
     ("Trồng trọt", ""),
 ]
-LEVEL_VOLUME = {"tinh": 0.30, "huyen": 0.28, "xa": 0.42}
+LEVEL_VOLUME = {"tinh": 0.28, "huyen": 0.32, "xa": 0.40}
 SERVICE_LEVELS = np.array(["full", "partial", "info"])
 DURATIONS = np.array([1, 2, 3, 5, 7, 10, 15, 20])
 DURATION_WEIGHTS = np.array([10, 8, 14, 18, 12, 20, 10, 8], dtype=float)
@@ -245,21 +246,21 @@ def _agencies(rng: np.random.Generator) -> pd.DataFrame:
                 weight=LEVEL_VOLUME["tinh"] * volume / tinh_total,
             )
         )
-    huyen_total = sum(v for _, v, _ in DISTRICTS)
+    huyen_total = sum(v for _, v, _, _ in DISTRICTS)
+    xa_total = sum(v for _, _, v, _ in DISTRICTS)
     stems = list(rng.permutation(COMMUNE_STEMS))
     communes: list[dict[str, object]] = []
-    for d, ((name, volume, urban), n_communes) in enumerate(
+    for d, ((name, volume, commune_volume, urban), n_communes) in enumerate(
         zip(DISTRICTS, COMMUNES_PER_DISTRICT, strict=True), start=21
     ):
         district_code = f"000.00.{d}.{PROVINCE_CODE}"
-        share = volume / huyen_total
         rows.append(
             dict(
                 agency_code=district_code,
                 agency_name=name,
                 level="huyen",
                 parent_code="",
-                weight=LEVEL_VOLUME["huyen"] * share,
+                weight=LEVEL_VOLUME["huyen"] * volume / huyen_total,
             )
         )
         commune_weights = rng.uniform(0.6, 1.4, n_communes)
@@ -272,7 +273,7 @@ def _agencies(rng: np.random.Generator) -> pd.DataFrame:
                     agency_name=f"UBND {kind} {stems.pop()}",
                     level="xa",
                     parent_code=district_code,
-                    weight=LEVEL_VOLUME["xa"] * share * commune_weights[c],
+                    weight=LEVEL_VOLUME["xa"] * commune_volume / xa_total * commune_weights[c],
                 )
             )
     frame = pd.DataFrame(rows + communes)

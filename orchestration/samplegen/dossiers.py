@@ -28,6 +28,8 @@ IN_PERSON, ONLINE, POSTAL = 0, 1, 2
 FULL, PARTIAL, INFO = 0, 1, 2
 LEVEL_CODES = {"full": FULL, "partial": PARTIAL, "info": INFO}
 NORMAL, WITHDRAWN, STOPPED, REFUSED, REGISTERED = 0, 1, 2, 3, 4
+# Versions per dossier of this lifecycle model (measured), to size intake from a volume.
+VERSIONS_PER_DOSSIER = 3.86
 
 # Version steps, in time order; a dossier has a subset of them.
 STEP_REGISTER, STEP_INTAKE, STEP_PROCESS, STEP_SUPPLEMENT, STEP_RESUME = 0, 1, 2, 3, 4
@@ -43,7 +45,7 @@ class Trend:
     online_partial: tuple[float, float] = (0.40, 0.70)
     online_info: tuple[float, float] = (0.04, 0.10)
     postal_of_offline: float = 0.06
-    late: tuple[float, float] = (0.022, 0.006)
+    late: tuple[float, float] = (0.018, 0.005)
     on_time: float = 0.22
     digitized: tuple[float, float] = (0.55, 0.90)
     reused: tuple[float, float] = (0.25, 0.58)
@@ -66,11 +68,10 @@ def _lerp(pair: tuple[float, float], t: np.ndarray) -> np.ndarray:
     return pair[0] + (pair[1] - pair[0]) * t
 
 
-def daily_counts(
-    rng: np.random.Generator, days: np.ndarray, per_day: float, first_day: int, last_day: int
-) -> np.ndarray:
-    """Poisson intake per calendar day: weekdays busy (Monday most), weekends and public
-    holidays only online trickle, Tết low, December year-end rush."""
+def intake_weights(days: np.ndarray, first_day: int, last_day: int) -> np.ndarray:
+    """Expected intake of each calendar day relative to ``per_day``: weekdays busy (Monday
+    most), weekends and public holidays only an online trickle, Tết low, a December
+    year-end rush, slow growth over the period."""
     weekday = ((days + 3) % 7).astype(int)  # 1970-01-01 was a Thursday → Monday = 0
     factor = np.array([1.25, 1.18, 1.12, 1.08, 1.02, 0.16, 0.07])[weekday]
     working = is_working_day(days)
@@ -78,7 +79,20 @@ def daily_counts(
     month = (days.astype("datetime64[D]").astype("datetime64[M]").astype(int) % 12) + 1
     factor = factor * np.where(month == 12, 1.12, 1.0) * np.where(month == 2, 0.85, 1.0)
     growth = 1.0 + 0.10 * (days - first_day) / max(1, last_day - first_day)
-    return rng.poisson(per_day * factor * growth)
+    return factor * growth
+
+
+def per_day_for(dossiers: float, first_day: int, last_day: int) -> float:
+    """The ``per_day`` rate that yields about ``dossiers`` over [first_day, last_day]."""
+    days = np.arange(first_day, last_day + 1, dtype=np.int64)
+    return dossiers / float(intake_weights(days, first_day, last_day).sum())
+
+
+def daily_counts(
+    rng: np.random.Generator, days: np.ndarray, per_day: float, first_day: int, last_day: int
+) -> np.ndarray:
+    """Poisson intake per calendar day (see ``intake_weights``)."""
+    return rng.poisson(per_day * intake_weights(days, first_day, last_day))
 
 
 def _office_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -177,17 +191,21 @@ def generate_dossiers(
     due_final_day = np.where(no_due, NULL, due_final // DAY)
 
     # Completion of normal dossiers: early, on the due day, or late.
-    agency_slack = np.where(agency_idx % 7 == 3, 2.0, 1.0)  # a few agencies run late more
-    p_late = _lerp(tr.late, t) * agency_slack
+    # Land and construction files run late most (site visits, inter-agency opinions), and a
+    # few agencies are slower than the rest; some late files drag on for weeks, so reports
+    # have overdue pending dossiers at their cut-off.
+    agency_slack = np.where(agency_idx % 7 == 3, 2.0, 1.0)
+    group = procs["field_group"].to_numpy()[proc_idx]
+    field_slack = np.where(np.isin(group, ("dat_dai", "xay_dung")), 3.0, 1.0)
+    p_late = _lerp(tr.late, t) * agency_slack * field_slack
     v = rng.random(n)
     late = v < p_late
     on_time = ~late & (v < p_late + tr.on_time)
     early_span = np.maximum(due_final_day - day, 1)
     early_day = day + np.floor(rng.random(n) * early_span).astype(np.int64)
-    comp_day = np.where(
-        late, due_final_day + rng.integers(1, 9, n), np.where(on_time, due_final_day, early_day)
-    )
-    comp_time = comp_day * DAY + (7.5 * HOUR).__int__() + rng.integers(0, 9 * HOUR, n)
+    delay = np.where(rng.random(n) < 0.35, rng.integers(10, 90, n), rng.integers(1, 9, n))
+    comp_day = np.where(late, due_final_day + delay, np.where(on_time, due_final_day, early_day))
+    comp_time = comp_day * DAY + 27_000 + rng.integers(0, 9 * HOUR, n)  # from 07:30
     # On the due day itself, finish before the 17:00 appointment.
     comp_time = np.where(
         on_time, np.minimum(comp_time, comp_day * DAY + 16 * HOUR + 59 * MINUTE), comp_time
@@ -211,7 +229,11 @@ def generate_dossiers(
     completed_at = np.where(np.isin(kind, (REFUSED, REGISTERED)), NULL, completed_at)
 
     returned = (kind == NORMAL) & (rng.random(n) < tr.returned)
-    returned_at = np.where(returned, completed_at + rng.integers(10 * MINUTE, 3 * DAY, n), NULL)
+    # Results are handed over at the desk (office hours) within a few days of completion.
+    handover = (completed_at // DAY + rng.integers(0, 4, n)) * DAY + _office_seconds(rng, n)
+    soonest_handover = completed_at + rng.integers(10, 120, n) * MINUTE
+    handover = np.where(handover < soonest_handover, soonest_handover, handover)
+    returned_at = np.where(returned, handover, NULL)
 
     # Flags and rating.
     online_b = channel == ONLINE
@@ -273,7 +295,8 @@ def _assign_codes(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     frame = frame.sort_values(["agency_idx", "_day", "received_at"], kind="stable")
     seq = frame.groupby(["agency_idx", "_day"], sort=False).cumcount().to_numpy() + 1
     codes = catalogue.agencies["agency_code"].to_numpy()[frame["agency_idx"].to_numpy()]
-    ymd = pd.to_datetime(frame["_day"].to_numpy(), unit="D").strftime("%y%m%d").to_numpy()
+    days, inverse = np.unique(frame["_day"].to_numpy(), return_inverse=True)
+    ymd = pd.to_datetime(days, unit="D").strftime("%y%m%d").to_numpy()[inverse]
     frame["dossier_code"] = [f"{c}-{d}-{s:04d}" for c, d, s in zip(codes, ymd, seq, strict=True)]
     frame = frame.sort_values(["received_at", "dossier_code"], kind="stable")
     return frame.drop(columns="_day").reset_index(drop=True)

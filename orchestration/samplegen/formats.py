@@ -56,19 +56,21 @@ def _day_table(first_day: int, n_days: int, style: str) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _time_table(style: str) -> np.ndarray:
-    secs = np.arange(DAY)
-    h, m, s = secs // 3600, (secs // 60) % 60, secs % 60
+    """One string per second of the day, built by outer concatenation (fast)."""
+    two = np.array([f"{i:02d}" for i in range(60)], dtype=object)
+    hours, minutes, seconds = two[:24], two, two
     if style == "hms":
-        out = [f" {a:02d}:{b:02d}:{c:02d}" for a, b, c in zip(h, m, s, strict=True)]
+        parts = (" " + hours, ":" + minutes, ":" + seconds)
     elif style == "hm":
-        out = [f" {a:02d}:{b:02d}" for a, b in zip(h, m, strict=True)]
+        parts = (" " + hours, ":" + minutes, np.full(60, "", dtype=object))
     elif style == "compact":
-        out = [f"{a:02d}{b:02d}{c:02d}" for a, b, c in zip(h, m, s, strict=True)]
+        parts = (hours, minutes, seconds)
     elif style == "iso":
-        out = [f"T{a:02d}:{b:02d}:{c:02d}" for a, b, c in zip(h, m, s, strict=True)]
+        parts = ("T" + hours, ":" + minutes, ":" + seconds)
     else:
-        out = [""] * DAY
-    return np.array(out, dtype=object)
+        return np.full(DAY, "", dtype=object)
+    hm = np.add.outer(parts[0], parts[1]).ravel()
+    return np.add.outer(hm, parts[2]).ravel()
 
 
 class DateRenderer:
