@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
-from tests.support.dbt_harness import build_warehouse, query
+from tests.support.dbt_harness import build_warehouse, run_dbt
 
 AGENCY = "000.00.05.T01"
 P_LLTP = "1.000001"  # Lý lịch tư pháp
@@ -238,8 +239,19 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return build_warehouse(
             tmp_path_factory.mktemp("reconciliation"),
             raw_frames(),
-            select="+report_reconciliation +report_identity_checks",
+            select="+report_reconciliation +report_identity_checks +period_accounting",
         )
+
+
+def query(warehouse: Path, sql: str) -> pd.DataFrame:
+    # Not the harness's read-only query(): dbt-duckdb keeps its read-write connection to
+    # the file open in this process, and DuckDB refuses a second connection to the same
+    # file with a different configuration. A default connection shares that instance.
+    con = duckdb.connect(str(warehouse))
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
 
 
 def _reconciliation(warehouse: Path, file_path: str) -> pd.DataFrame:
@@ -272,9 +284,7 @@ def test_honest_report_has_no_differences(warehouse: Path) -> None:
     assert set(frame["agency_code"]) == {AGENCY}
     assert set(frame["period_start"].dt.date) == {dt.date(2024, 1, 1)}
     assert set(frame["period_end"].dt.date) == {dt.date(2024, 3, 31)}
-    computed = {
-        field: group["computed"].tolist() for field, group in frame.groupby("field_name")
-    }
+    computed = {field: group["computed"].tolist() for field, group in frame.groupby("field_name")}
     # Field names kept as written; matched despite case, diacritics and spacing.
     assert computed == {"LÝ LỊCH TƯ PHÁP": Q1_LLTP, "  Ho   tich ": Q1_HT, "*": Q1_TOTAL}
 
@@ -290,14 +300,32 @@ def test_planted_errors_are_exactly_the_differences(warehouse: Path) -> None:
         ("Hộ tịch", "received_online", 1, 0, 1, False),
         ("Lý lịch tư pháp", "resolved_late", 2, 1, 1, False),
     ]
-    computed = {
-        field: group["computed"].tolist() for field, group in frame.groupby("field_name")
-    }
+    computed = {field: group["computed"].tolist() for field, group in frame.groupby("field_name")}
     assert computed == {"Lý lịch tư pháp": FEB_LLTP, "Hộ tịch": FEB_HT, "*": FEB_TOTAL}
 
 
 def test_superseded_delivery_is_not_reconciled(warehouse: Path) -> None:
     assert _reconciliation(warehouse, FEB_OLD_FILE).empty
+
+
+def test_windows_equal_to_periods_agree_with_period_accounting(warehouse: Path) -> None:
+    # Both reports' windows are calendar periods (2024-Q1, 2024-02): the Tổng cộng row's
+    # computed counts are the agency's figures of marts.period_accounting for them.
+    for file_path, grain, key in ((Q1_FILE, "quarter", "2024-Q1"), (FEB_FILE, "month", "2024-02")):
+        computed = _reconciliation(warehouse, file_path).query("field_name == '*'")
+        accounting = query(
+            warehouse,
+            f"""
+            select * from marts.period_accounting
+            where calendar = 'calendar' and grain = '{grain}' and period_key = '{key}'
+              and scope_type = 'agency' and scope_code = '{AGENCY}'
+            """,
+        )
+        assert len(accounting) == 1
+        expected = accounting.iloc[0]
+        assert {r.measure: r.computed for r in computed.itertuples()} == {
+            measure: expected[measure] for measure in MEASURES
+        }
 
 
 def test_identity_checks(warehouse: Path) -> None:
@@ -322,3 +350,17 @@ def test_identity_checks(warehouse: Path) -> None:
         (FEB_FILE, True, "*", "total_row_identity", "received_online", 0, 1, -1),
         (FEB_FILE, True, "*", "total_row_identity", "resolved_late", 1, 2, -1),
     ]
+
+
+def test_dbt_unit_tests(warehouse: Path, tmp_path: Path) -> None:
+    # The dbt unit tests of identity checks and reconciliation (yml beside the models).
+    # They read column types from the upstream relations, which this warehouse holds.
+    run_dbt(
+        warehouse,
+        [
+            "test",
+            "--select",
+            "report_reconciliation,test_type:unit report_identity_checks,test_type:unit",
+        ],
+        tmp_path,
+    )

@@ -90,3 +90,27 @@
         as resolved_satisfied,
     {{ _accounting_count(resolved ~ " and d.rating = 'dissatisfied'") }} as resolved_dissatisfied
 {%- endmacro %}
+
+{#- Column names produced by the macros above, in order (for coalescing and rolling up). -#}
+{% macro accounting_measure_names() -%}
+    {{ return([
+        'received', 'received_online', 'received_offline', 'carried_over', 'to_process',
+        'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late', 'withdrawn',
+        'pending', 'pending_in_time', 'pending_overdue',
+    ]) }}
+{%- endmacro %}
+
+{% macro rate_measure_names() -%}
+    {{ return([
+        'received_full', 'received_online_full', 'received_digitized', 'received_reused',
+        'received_owing_fee', 'received_paid_online', 'resolved_e_result', 'resolved_rated',
+        'resolved_satisfied', 'resolved_dissatisfied',
+    ]) }}
+{%- endmacro %}
+
+{#- Queue counts of int_agency_period_counts (wait_minutes_total is a double). -#}
+{% macro queue_measure_names() -%}
+    {{ return([
+        'tickets_taken', 'tickets_called', 'tickets_called_under_10', 'wait_minutes_total',
+    ]) }}
+{%- endmacro %}

@@ -2,11 +2,10 @@
     row (dbt_utils' test of the same name; packages are not available here).
     NULLs compare equal, as in a grouping. -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
-    {%- set columns_csv = combination_of_columns | join(', ') %}
     select
-        {{ columns_csv }},
-        count(*) as duplicate_rows
+        count(*) as duplicate_rows,
+        {{ combination_of_columns | join(', ') }}
     from {{ model }}
-    group by {{ columns_csv }}
+    group by {{ combination_of_columns | join(', ') }}
     having count(*) > 1
 {% endtest %}

@@ -10,7 +10,6 @@ select
     report.current_file_path,
     report_row.stt,
     report_row.field_name,
-    report_row.field_key,
     report_row.is_total,
     report_row.to_process,
     report_row.received_online,

@@ -1,51 +1,78 @@
 -- The arithmetic rules a Biểu 06 must hold (sources.md). One row per report file, report
 -- row and broken rule (for total_row_identity: per broken measure). Reports are kept as
--- written: this table flags, it never corrects.
-{%- set measures = [
-    'to_process', 'received_online', 'received_offline', 'carried_over',
-    'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
-    'pending', 'pending_in_time', 'pending_overdue',
-] %}
-{%- set row_rules = [
-    ('received_identity', 'to_process', ['received_online', 'received_offline', 'carried_over']),
-    ('resolved_identity', 'resolved', ['resolved_early', 'resolved_on_time', 'resolved_late']),
-    ('pending_identity', 'pending', ['pending_in_time', 'pending_overdue']),
-] %}
+-- written: this table flags, it never corrects. Superseded deliveries are checked too.
+with report_values as (
+    select * from {{ ref('int_agency_reports__report_values') }}
+),
 
-with report_rows as (
-    select * from {{ ref('int_agency_reports__report_rows') }}
+-- Each row rule as its terms: side 1 is the left-hand total, side -1 its parts.
+rule_terms as (
+    select
+        term_list.rule,
+        term_list.measure,
+        term_list.side,
+        term_list.rule_expression
+    from (
+        values
+        (
+            'received_identity', 'to_process', 1,
+            'to_process = received_online + received_offline + carried_over'
+        ),
+        ('received_identity', 'received_online', -1, null),
+        ('received_identity', 'received_offline', -1, null),
+        ('received_identity', 'carried_over', -1, null),
+        (
+            'resolved_identity', 'resolved', 1,
+            'resolved = resolved_early + resolved_on_time + resolved_late'
+        ),
+        ('resolved_identity', 'resolved_early', -1, null),
+        ('resolved_identity', 'resolved_on_time', -1, null),
+        ('resolved_identity', 'resolved_late', -1, null),
+        ('pending_identity', 'pending', 1, 'pending = pending_in_time + pending_overdue'),
+        ('pending_identity', 'pending_in_time', -1, null),
+        ('pending_identity', 'pending_overdue', -1, null)
+    ) as term_list (rule, measure, side, rule_expression)
+),
+
+row_checks as (
+    select
+        report_values.file_path,
+        report_values.agency_code,
+        report_values.period_start,
+        report_values.period_end,
+        report_values.is_current,
+        report_values.row_number,
+        report_values.field_name,
+        rule_terms.rule,
+        max(case when rule_terms.side = 1 then rule_terms.measure end) as measure,
+        max(rule_terms.rule_expression) as rule_expression,
+        sum(case when rule_terms.side = 1 then report_values.reported else 0 end) as left_value,
+        sum(case when rule_terms.side = -1 then report_values.reported else 0 end) as right_value
+    from report_values
+    inner join rule_terms
+        on report_values.measure = rule_terms.measure
+    group by
+        report_values.file_path,
+        report_values.agency_code,
+        report_values.period_start,
+        report_values.period_end,
+        report_values.is_current,
+        report_values.row_number,
+        report_values.field_name,
+        rule_terms.rule
 ),
 
 field_sums as (
     select
         file_path,
-        {%- for measure in measures %}
-        sum({{ measure }}) as {{ measure }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from report_rows
+        measure,
+        sum(reported) as reported
+    from report_values
     where not is_total
-    group by file_path
+    group by file_path, measure
 ),
 
-checks as (
-    {%- for rule, total, parts in row_rules %}
-    select
-        file_path,
-        agency_code,
-        period_start,
-        period_end,
-        is_current,
-        row_number,
-        field_name,
-        '{{ rule }}' as rule,
-        '{{ total }}' as measure,
-        '{{ total }} = {{ parts | join(" + ") }}' as rule_expression,
-        {{ total }} as reported,
-        {{ parts | join(' + ') }} as expected
-    from report_rows
-    union all
-    {%- endfor %}
-    {%- for measure in measures %}
+total_checks as (
     select
         total_row.file_path,
         total_row.agency_code,
@@ -55,16 +82,23 @@ checks as (
         total_row.row_number,
         total_row.field_name,
         'total_row_identity' as rule,
-        '{{ measure }}' as measure,
-        'Tổng cộng {{ measure }} = sum of the field rows' as rule_expression,
-        total_row.{{ measure }} as reported,
-        coalesce(field_sums.{{ measure }}, 0) as expected
-    from report_rows as total_row
+        total_row.measure,
+        {{ dbt.concat(["'Tổng cộng '", 'total_row.measure', "' = sum of the field rows'"]) }}
+            as rule_expression,
+        total_row.reported as left_value,
+        coalesce(field_sums.reported, 0) as right_value
+    from report_values as total_row
     left join field_sums
-        on total_row.file_path = field_sums.file_path
+        on
+            total_row.file_path = field_sums.file_path
+            and total_row.measure = field_sums.measure
     where total_row.is_total
-    {{- " union all" if not loop.last }}
-    {%- endfor %}
+),
+
+checks as (
+    select * from row_checks
+    union all
+    select * from total_checks
 )
 
 select
@@ -78,8 +112,8 @@ select
     rule,
     measure,
     rule_expression,
-    cast(reported as {{ dbt.type_bigint() }}) as reported,
-    cast(expected as {{ dbt.type_bigint() }}) as expected,
-    cast(reported - expected as {{ dbt.type_bigint() }}) as difference
+    cast(left_value as {{ dbt.type_bigint() }}) as left_value,
+    cast(right_value as {{ dbt.type_bigint() }}) as right_value,
+    cast(left_value - right_value as {{ dbt.type_bigint() }}) as difference
 from checks
-where reported <> expected
+where left_value <> right_value

@@ -1,17 +1,18 @@
 -- Every row of every current Biểu 06 (and its Tổng cộng) × the 11 counts, next to the same
 -- counts recomputed from the one-stop dossiers of that agency, over the report's own
 -- window as written (not the period spine), and for a field row the dossiers whose
--- catalogue field matches the report's field name by normalise_name. Superseded
--- deliveries (an earlier file in path order for the same agency and window) are left out.
-{%- set measures = [
-    'to_process', 'received_online', 'received_offline', 'carried_over',
-    'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late',
-    'pending', 'pending_in_time', 'pending_overdue',
-] %}
+-- catalogue field matches the report's field name by normalise_name ('*': all the
+-- agency's dossiers, with or without a field). Superseded deliveries (an earlier file in
+-- path order for the same agency and window) are left out.
 
-with report_rows as (
-    select *
-    from {{ ref('int_agency_reports__report_rows') }}
+with report_values as (
+    select
+        *,
+        case
+            when is_total then '*'
+            else {{ normalise_name('field_name') }}
+        end as field_key
+    from {{ ref('int_agency_reports__report_values') }}
     where is_current
 ),
 
@@ -20,7 +21,7 @@ windows as (
         agency_code,
         period_start,
         period_end
-    from report_rows
+    from report_values
 ),
 
 dossiers as (
@@ -72,56 +73,58 @@ computed as (
 catalogue_fields as (
     select distinct
         agencies.agency_code,
-        {{ normalise_name('procedures.field_name') }} as field_key
+        {{ normalise_name('catalogue.field_name') }} as field_key
     from {{ ref('stg_reference__agencies') }} as agencies
-    inner join {{ ref('stg_reference__procedures') }} as procedures
+    inner join {{ ref('stg_reference__procedures') }} as catalogue
         on
-            agencies.level = procedures.level
+            agencies.level = catalogue.level
             and (
-                procedures.agency_code = agencies.agency_code
-                or procedures.agency_code is null
+                agencies.agency_code = catalogue.agency_code
+                or catalogue.agency_code is null
             )
-    where procedures.field_name is not null
+    where catalogue.field_name is not null
 ),
 
-joined as (
+compared as (
     select
-        report_rows.*,
-        report_rows.is_total or catalogue_fields.field_key is not null as field_matched,
-        {%- for measure in measures %}
-        coalesce(computed.{{ measure }}, 0) as computed_{{ measure }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from report_rows
+        report_values.agency_code,
+        report_values.period_start,
+        report_values.period_end,
+        report_values.field_name,
+        report_values.measure,
+        report_values.reported,
+        report_values.file_path,
+        report_values.row_number,
+        report_values.is_total,
+        report_values.measure_order,
+        coalesce(
+            case report_values.measure
+                when 'to_process' then computed.to_process
+                when 'received_online' then computed.received_online
+                when 'received_offline' then computed.received_offline
+                when 'carried_over' then computed.carried_over
+                when 'resolved' then computed.resolved
+                when 'resolved_early' then computed.resolved_early
+                when 'resolved_on_time' then computed.resolved_on_time
+                when 'resolved_late' then computed.resolved_late
+                when 'pending' then computed.pending
+                when 'pending_in_time' then computed.pending_in_time
+                when 'pending_overdue' then computed.pending_overdue
+            end,
+            0
+        ) as computed,
+        report_values.is_total or catalogue_fields.field_key is not null as field_matched
+    from report_values
     left join computed
         on
-            report_rows.agency_code = computed.agency_code
-            and report_rows.period_start = computed.period_start
-            and report_rows.period_end = computed.period_end
-            and report_rows.field_key = computed.field_key
+            report_values.agency_code = computed.agency_code
+            and report_values.period_start = computed.period_start
+            and report_values.period_end = computed.period_end
+            and report_values.field_key = computed.field_key
     left join catalogue_fields
         on
-            report_rows.agency_code = catalogue_fields.agency_code
-            and report_rows.field_key = catalogue_fields.field_key
-),
-
-long as (
-    {%- for measure in measures %}
-    select
-        agency_code,
-        period_start,
-        period_end,
-        field_name,
-        '{{ measure }}' as measure,
-        {{ loop.index }} as measure_order,
-        {{ measure }} as reported,
-        computed_{{ measure }} as computed,
-        file_path,
-        row_number,
-        is_total,
-        field_matched
-    from joined
-    {{- " union all" if not loop.last }}
-    {%- endfor %}
+            report_values.agency_code = catalogue_fields.agency_code
+            and report_values.field_key = catalogue_fields.field_key
 )
 
 select
@@ -130,13 +133,13 @@ select
     period_end,
     field_name,
     measure,
-    cast(reported as {{ dbt.type_bigint() }}) as reported,
-    cast(computed as {{ dbt.type_bigint() }}) as computed,
-    cast(reported - computed as {{ dbt.type_bigint() }}) as difference,
-    abs(reported - computed) <= {{ var('reconciliation_tolerance') }} as within_tolerance,
     file_path,
     row_number,
     is_total,
     field_matched,
-    measure_order
-from long
+    cast(reported as {{ dbt.type_bigint() }}) as reported,
+    cast(computed as {{ dbt.type_bigint() }}) as computed,
+    cast(reported - computed as {{ dbt.type_bigint() }}) as difference,
+    abs(reported - computed) <= {{ var('reconciliation_tolerance') }} as within_tolerance,
+    cast(measure_order as {{ dbt.type_int() }}) as measure_order
+from compared

@@ -7,10 +7,6 @@ select
     stt,
     field_name,
     is_total,
-    case
-        when is_total then '*'
-        else {{ normalise_name('field_name') }}
-    end as field_key,
     received_total as to_process,
     received_online,
     received_offline,

@@ -5,7 +5,7 @@
 with reports as (
     select
         file_path,
-        trim(agency_code) as agency_code,
+        agency_code,
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end
     from {{ source('agency_reports', 'agency_reports') }}

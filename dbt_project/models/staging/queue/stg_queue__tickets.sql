@@ -29,8 +29,9 @@ select
     called_at is not null as is_called,
     case
         when called_at is not null
-            then cast({{ dbt.datediff('taken_at', 'called_at', 'second') }} as {{ type_double() }})
-            / 60.0
+            then
+                cast({{ dbt.datediff('taken_at', 'called_at', 'second') }} as {{ type_double() }})
+                / 60.0
     end as wait_minutes,
     file_path,
     row_number

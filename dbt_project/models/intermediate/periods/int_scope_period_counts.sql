@@ -1,0 +1,48 @@
+-- Counts per province/level/agency scope and period: sums over the scope's agencies of
+-- int_agency_period_counts (marts.md: wider scopes are sums of counts). Every scope of
+-- int_scopes has a row for every period, zeros when it has no agencies or no activity.
+{%- set measures = accounting_measure_names() + rate_measure_names() + queue_measure_names() %}
+{%- set bigint_measures = measures | reject('equalto', 'wait_minutes_total') | list %}
+
+with rolled_up as (
+    select
+        counts.calendar,
+        counts.grain,
+        counts.period_key,
+        bridge.scope_type,
+        bridge.scope_code,
+        {{ expand_columns(measures, 'sum(counts.{c}) as {c}', ',\n        ') }}
+    from {{ ref('int_agency_period_counts') }} as counts
+    inner join {{ ref('int_scope_agencies') }} as bridge
+        on counts.agency_code = bridge.agency_code
+    group by
+        counts.calendar,
+        counts.grain,
+        counts.period_key,
+        bridge.scope_type,
+        bridge.scope_code
+)
+
+select
+    periods.calendar,
+    periods.grain,
+    periods.period_key,
+    periods.period_start,
+    periods.period_end,
+    periods.period_year,
+    scopes.scope_type,
+    scopes.scope_code,
+    {{ expand_columns(
+        bigint_measures, 'cast(coalesce(rolled_up.{c}, 0) as ' ~ dbt.type_bigint() ~ ') as {c}'
+    ) }},
+    cast(coalesce(rolled_up.wait_minutes_total, 0) as {{ type_double() }}) as wait_minutes_total
+from {{ ref('int_periods') }} as periods
+cross join {{ ref('int_scopes') }} as scopes
+left join rolled_up
+    on
+        periods.calendar = rolled_up.calendar
+        and periods.grain = rolled_up.grain
+        and periods.period_key = rolled_up.period_key
+        and scopes.scope_type = rolled_up.scope_type
+        and scopes.scope_code = rolled_up.scope_code
+where scopes.scope_type in ('province', 'level', 'agency')

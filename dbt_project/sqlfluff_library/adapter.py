@@ -1,0 +1,12 @@
+"""`adapter.dispatch` for linting (see __init__.py): a dispatched macro renders as a type
+name (type_* macros, e.g. type_double → double) or as a function call of its arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def dispatch(macro_name: str, macro_namespace: str | None = None) -> Any:
+    if macro_name.startswith("type_"):
+        return lambda *args, **kwargs: macro_name.removeprefix("type_")
+    return lambda *args, **kwargs: f"{macro_name}(" + ", ".join(str(arg) for arg in args) + ")"
