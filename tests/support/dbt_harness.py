@@ -91,7 +91,9 @@ def build_warehouse(
 
 
 def query(warehouse: Path, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    # Not read_only: dbt-duckdb keeps its read-write connection open in this process, and
+    # DuckDB refuses a read-only connection to a file the same process has open read-write.
+    con = duckdb.connect(str(warehouse))
     try:
         return con.execute(sql).df()
     finally:
