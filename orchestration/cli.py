@@ -20,6 +20,8 @@ from rich.table import Table
 
 from orchestration.instance import prepare_dagster_home
 from orchestration.load.warehouse import WarehouseBusy, writer_lock
+from orchestration.reports.labels import INDICATOR_SHORT
+from orchestration.reports.numbers import fmt_int, fmt_percent
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 app = typer.Typer(help="Kho dữ liệu CCHC / CCHC warehouse", no_args_is_help=True)
@@ -200,9 +202,11 @@ def _print_headlines(analytics_path: Path) -> None:
               and indicator in ('online_rate', 'full_online_rate', 'on_time_rate',
                                 'satisfaction_rate', 'e_result_rate')
               and period_key = (
-                  select max(period_key) from marts.service_rates
-                  where calendar = 'official' and grain = 'quarter' and scope_type = 'province'
-                    and indicator = 'online_rate' and denominator > 0)
+                  -- the latest quarter that has ended: its end is before the last month's
+                  select max(period_key) from marts.period_accounting
+                  where calendar = 'official' and grain = 'quarter'
+                    and period_end < (select max(period_end) from marts.period_accounting
+                                      where calendar = 'official' and grain = 'month'))
             order by indicator
             """
         ).fetchall()
@@ -213,12 +217,18 @@ def _print_headlines(analytics_path: Path) -> None:
     finally:
         con.close()
     if headline:
-        table = Table(title=f"Toàn tỉnh, quý {headline[0][0]} (kỳ chính thức) / province")
+        table = Table(
+            title=f"Toàn tỉnh, quý {headline[0][0]} (kỳ chính thức, quý gần nhất đã kết thúc)"
+        )
         for column in ("Chỉ tiêu / indicator", "Tử số", "Mẫu số", "Tỷ lệ"):
             table.add_column(column)
         for _, indicator, numerator, denominator, rate in headline:
-            shown = "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
-            table.add_row(indicator, f"{numerator:,.0f}".replace(",", "."), str(denominator), shown)
+            table.add_row(
+                INDICATOR_SHORT.get(indicator, indicator),
+                fmt_int(numerator),
+                fmt_int(denominator),
+                fmt_percent(rate),
+            )
         console.print(table)
     for status, files, loaded, quarantined in ledger:
         console.print(
@@ -269,6 +279,31 @@ def status() -> None:
             pass
     except WarehouseBusy:
         console.print("[yellow]Đang có lượt chạy / a run is in progress.[/yellow]")
+
+
+@app.command()
+def report(
+    period: Annotated[str, typer.Option(help="Kỳ báo cáo / period, e.g. 2024-Q2, 2024-H1, 2024")],
+    calendar: Annotated[
+        str, typer.Option(help="official (kỳ chính thức, cut-off 15) | calendar")
+    ] = "official",
+) -> None:
+    """Viết báo cáo Excel và HTML cho một kỳ / write the Excel and HTML report of a period."""
+    from orchestration.reports import write_report
+
+    settings = load_settings()
+    if not settings.analytics_path.exists():
+        console.print("Chưa có bản công bố nào / nothing published yet: run `cchc run`.")
+        raise typer.Exit(code=1)
+    try:
+        paths = write_report(
+            settings.analytics_path, settings.data_dir / "reports", period, calendar
+        )
+    except (ValueError, LookupError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    for kind, path in paths.items():
+        console.print(f"{kind}: {path} ({path.stat().st_size:,} bytes)")
 
 
 @app.command("generate-sample")

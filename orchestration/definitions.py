@@ -12,11 +12,14 @@ from orchestration.defs.dbt import DBT_ASSETS, dbt_project
 from orchestration.defs.ingest import ingest_landing
 from orchestration.defs.jobs import full_run_job, nightly_schedule
 from orchestration.defs.publish import analytics_database
+from orchestration.defs.quality import great_expectations_marts
+from orchestration.defs.reports import quarterly_reports
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.sensors import landing_files_sensor
 
 defs = Definitions(
-    assets=[ingest_landing, *DBT_ASSETS, analytics_database],
+    assets=[ingest_landing, *DBT_ASSETS, analytics_database, quarterly_reports],
+    asset_checks=[great_expectations_marts],
     jobs=[full_run_job],
     schedules=[nightly_schedule],
     sensors=[landing_files_sensor],

@@ -2,6 +2,8 @@
 -- agencies' rows of int_agency_period_counts (marts.md: wider scopes are sums of counts),
 -- and agency rows that differ from the agency's own counts. Both feed the marts
 -- period_accounting and service_rates unchanged.
+{#- Reported in Dagster as a check of int_scope_period_counts (it reads two models). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'int_scope_period_counts'}}}) }}
 {%- set measures = accounting_measure_names() + rate_measure_names() + queue_measure_names() %}
 
 with sums as (
