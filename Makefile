@@ -38,9 +38,12 @@ ui: manifest
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
+# dbt docs of the built warehouse (every mart and column described); builds it first if needed.
 docs: manifest
+	test -f data/warehouse.duckdb || $(BIN)/cchc run
 	CCHC_WAREHOUSE_PATH=$(CURDIR)/data/warehouse.duckdb $(BIN)/dbt docs generate \
-	  --project-dir dbt_project --profiles-dir dbt_project --target-path $(CURDIR)/data/dbt-docs
+	  --project-dir dbt_project --profiles-dir dbt_project --target-path $(CURDIR)/data/dbt-docs --static
+	@echo "dbt docs: data/dbt-docs/static_index.html (opens offline)"
 
 bench: manifest
 	$(BIN)/python -m bench.run
