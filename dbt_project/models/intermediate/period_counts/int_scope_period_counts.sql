@@ -1,3 +1,4 @@
+{{ period_mart_config() }}
 -- Counts per province/level/agency scope and period: sums over the scope's agencies of
 -- int_agency_period_counts (marts.md: wider scopes are sums of counts). Every scope of
 -- int_scopes has a row for every period, zeros when it has no agencies or no activity.
@@ -15,6 +16,7 @@ with rolled_up as (
     from {{ ref('int_agency_period_counts') }} as counts
     inner join {{ ref('int_scope_agencies') }} as bridge
         on counts.agency_code = bridge.agency_code
+    where {{ overlaps_rebuild_window('counts.period_start', 'counts.period_end') }}
     group by
         counts.calendar,
         counts.grain,
@@ -36,7 +38,7 @@ select
         bigint_measures, 'cast(coalesce(rolled_up.{c}, 0) as ' ~ dbt.type_bigint() ~ ') as {c}'
     ) }},
     cast(coalesce(rolled_up.wait_minutes_total, 0) as {{ type_double() }}) as wait_minutes_total
-from {{ ref('int_periods') }} as periods
+from {{ ref('int_periods_to_rebuild') }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join rolled_up
     on

@@ -1,3 +1,4 @@
+{{ period_mart_config() }}
 -- online_service_usage_rate per scope and period: of the full/partial catalogue procedures
 -- a scope handles (distinct procedure codes), how many had at least one online dossier
 -- received in the period at an agency of the scope that handles the procedure.
@@ -20,7 +21,7 @@ online_received as (
         d.agency_code,
         d.procedure_code
     from {{ ref('int_dossiers_latest') }} as d
-    inner join {{ ref('int_periods') }} as w
+    inner join {{ ref('int_periods_to_rebuild') }} as w
         on {{ accounting_is_received('w.period_start', 'w.period_end') }}
     where d.channel = 'online'
 ),
@@ -57,7 +58,7 @@ select
         as procedures_used_online,
     cast(coalesce(handled.procedures_handled, 0) as {{ dbt.type_bigint() }})
         as procedures_handled
-from {{ ref('int_periods') }} as periods
+from {{ ref('int_periods_to_rebuild') }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join handled
     on
