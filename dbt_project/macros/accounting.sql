@@ -108,9 +108,10 @@
     ]) }}
 {%- endmacro %}
 
-{#- Queue counts of int_agency_period_counts (wait_minutes_total is a double). -#}
+{#- Queue counts of int_agency_period_counts. Waits are summed in whole seconds (an exact
+    integer), so that sums do not depend on the order in which rows are added. -#}
 {% macro queue_measure_names() -%}
     {{ return([
-        'tickets_taken', 'tickets_called', 'tickets_called_under_10', 'wait_minutes_total',
+        'tickets_taken', 'tickets_called', 'tickets_called_under_10', 'wait_seconds_total',
     ]) }}
 {%- endmacro %}

@@ -31,9 +31,9 @@ queue_counts as (
         cast(count(*) as {{ dbt.type_bigint() }}) as tickets_taken,
         cast(sum(case when t.is_called then 1 else 0 end) as {{ dbt.type_bigint() }})
             as tickets_called,
-        cast(sum(case when t.wait_minutes < 10 then 1 else 0 end) as {{ dbt.type_bigint() }})
+        cast(sum(case when t.wait_seconds < 600 then 1 else 0 end) as {{ dbt.type_bigint() }})
             as tickets_called_under_10,
-        cast(coalesce(sum(t.wait_minutes), 0) as {{ type_double() }}) as wait_minutes_total
+        cast(coalesce(sum(t.wait_seconds), 0) as {{ dbt.type_bigint() }}) as wait_seconds_total
     from {{ ref('stg_queue__tickets') }} as t
     inner join {{ ref('int_periods_to_rebuild') }} as w
         on
@@ -64,8 +64,8 @@ select
     cast(coalesce(queue_counts.tickets_called, 0) as {{ dbt.type_bigint() }}) as tickets_called,
     cast(coalesce(queue_counts.tickets_called_under_10, 0) as {{ dbt.type_bigint() }})
         as tickets_called_under_10,
-    cast(coalesce(queue_counts.wait_minutes_total, 0) as {{ type_double() }})
-        as wait_minutes_total
+    cast(coalesce(queue_counts.wait_seconds_total, 0) as {{ dbt.type_bigint() }})
+        as wait_seconds_total
 from {{ ref('int_periods_to_rebuild') }} as periods
 cross join {{ ref('stg_reference__agencies') }} as agencies
 left join dossier_counts

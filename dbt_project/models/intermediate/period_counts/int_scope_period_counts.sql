@@ -3,7 +3,6 @@
 -- int_agency_period_counts (marts.md: wider scopes are sums of counts). Every scope of
 -- int_scopes has a row for every period, zeros when it has no agencies or no activity.
 {%- set measures = accounting_measure_names() + rate_measure_names() + queue_measure_names() %}
-{%- set bigint_measures = measures | reject('equalto', 'wait_minutes_total') | list %}
 
 with rolled_up as (
     select
@@ -35,9 +34,8 @@ select
     scopes.scope_type,
     scopes.scope_code,
     {{ expand_columns(
-        bigint_measures, 'cast(coalesce(rolled_up.{c}, 0) as ' ~ dbt.type_bigint() ~ ') as {c}'
-    ) }},
-    cast(coalesce(rolled_up.wait_minutes_total, 0) as {{ type_double() }}) as wait_minutes_total
+        measures, 'cast(coalesce(rolled_up.{c}, 0) as ' ~ dbt.type_bigint() ~ ') as {c}'
+    ) }}
 from {{ ref('int_periods_to_rebuild') }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join rolled_up

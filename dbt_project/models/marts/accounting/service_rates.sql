@@ -62,7 +62,7 @@ counts as (
         scoped.resolved_dissatisfied,
         scoped.tickets_called,
         scoped.tickets_called_under_10,
-        scoped.wait_minutes_total,
+        scoped.wait_seconds_total,
         usage.procedures_used_online,
         usage.procedures_handled
     from {{ ref('int_scope_period_counts') }} as scoped
@@ -97,7 +97,7 @@ indicator_rows as (
             when 'satisfaction_rate' then counts.resolved_satisfied
             when 'satisfaction_rate_766' then counts.resolved - counts.resolved_dissatisfied
             when 'online_service_usage_rate' then coalesce(counts.procedures_used_online, 0)
-            when 'avg_wait_minutes' then counts.wait_minutes_total
+            when 'avg_wait_minutes' then counts.wait_seconds_total / 60.0
             when 'wait_under_10_rate' then counts.tickets_called_under_10
         end as {{ type_double() }}) as numerator,
         cast(case scope_indicators.indicator

@@ -30,6 +30,14 @@ select
     case
         when called_at is not null
             then
+                cast(
+                    {{ dbt.datediff('taken_at', 'called_at', 'second') }}
+                    as {{ dbt.type_bigint() }}
+                )
+    end as wait_seconds,
+    case
+        when called_at is not null
+            then
                 cast({{ dbt.datediff('taken_at', 'called_at', 'second') }} as {{ type_double() }})
                 / 60.0
     end as wait_minutes,
