@@ -92,6 +92,37 @@ class _StepProgress(threading.Thread):
         self.poll()
 
 
+# Marks the runs this command executes in-process (the UI's and the daemon's runs lack it).
+CLI_RUN_TAG = "cchc/launched_by"
+
+
+def _recover_dead_runs(instance) -> list[str]:  # noqa: ANN001 - a DagsterInstance
+    """Mark failed the runs of this command whose process died, and free their pool slots.
+
+    A `cchc run` killed midway (kill -9, power loss) stays "started" in Dagster's storage and
+    keeps its `warehouse_writer` pool slot for ever; every later run would then wait for that
+    slot without end. Only call this holding the writer lock: then no `cchc` process is
+    running, so every unfinished run carrying our tag is dead.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    unfinished = [
+        DagsterRunStatus.NOT_STARTED,
+        DagsterRunStatus.STARTING,
+        DagsterRunStatus.STARTED,
+        DagsterRunStatus.CANCELING,
+    ]
+    dead = instance.get_runs(filters=RunsFilter(statuses=unfinished, tags={CLI_RUN_TAG: "cli"}))
+    for dagster_run in dead:
+        instance.report_run_failed(
+            dagster_run,
+            message="Tiến trình của lượt chạy đã chết (bị dừng đột ngột) / the run's process "
+            "died (killed); marked failed by the next `cchc` run.",
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(dagster_run.run_id)
+    return [dagster_run.run_id for dagster_run in dead]
+
+
 def _execute(first_quarter: str, last_quarter: str) -> bool:
     """One in-process run of the full job over a range of quarters (single-run backfill)."""
     from dagster import DagsterInstance
@@ -100,8 +131,14 @@ def _execute(first_quarter: str, last_quarter: str) -> bool:
     from orchestration.defs.jobs import partition_range_tags
 
     job = defs.resolve_job_def("cchc_full_run")
-    tags = partition_range_tags(first_quarter, last_quarter)
+    tags = {**partition_range_tags(first_quarter, last_quarter), CLI_RUN_TAG: "cli"}
     instance = DagsterInstance.get()
+    for dead_run in _recover_dead_runs(instance):
+        console.print(
+            f"[yellow]Lượt chạy {dead_run} đã bị dừng đột ngột: đánh dấu thất bại, giải phóng "
+            "khe ghi kho. / That run was killed: marked failed, its warehouse slot freed."
+            "[/yellow]"
+        )
     run_id = str(uuid.uuid4())
     # Dagster's own console log is for the UI's depth; operators get one line per step.
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}

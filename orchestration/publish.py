@@ -20,6 +20,10 @@ from orchestration.failpoints import failpoint
 
 PUBLISHED_SCHEMAS = ("marts",)
 RATE_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code", "indicator")
+# Numerators are doubles (minutes for avg_wait_minutes): DuckDB sums them in parallel, in no
+# fixed order, so a rebuild of unchanged data differs in the last bits. A figure changed when
+# it moved by more than rounding noise, not when its bits differ.
+NUMERATOR_TOLERANCE = 1e-9
 
 _HISTORY_DDL = (
     "create schema if not exists history",
@@ -57,6 +61,7 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
         restated = 0
         if analytics_path.exists():
             con.execute(f"attach '{analytics_path}' as old (read_only)")
+            _forget_unpublished(con)
             has_rates = con.execute(
                 "select count(*) from duckdb_tables() where database_name = 'old' "
                 "and schema_name = 'marts' and table_name in ('service_rates', 'publication')"
@@ -77,10 +82,12 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
                     cross join (select max(published_at) as published_at
                                 from old.marts.publication) as p
                     where n.period_end < cast(p.published_at as date)
-                      and (n.numerator is distinct from o.numerator
+                      and ((n.numerator is null) != (o.numerator is null)
+                           or abs(n.numerator - o.numerator)
+                              > ? * greatest(1.0, abs(o.numerator))
                            or n.denominator is distinct from o.denominator)
                     """,
-                    [run_id, now],
+                    [run_id, now, NUMERATOR_TOLERANCE],
                 )
                 (after,) = con.execute("select count(*) from history.restatements").fetchone()
                 restated = after - before
@@ -89,6 +96,29 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
         return restated
     finally:
         con.close()
+
+
+def _forget_unpublished(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop history rows of runs that recorded their publication but never renamed their file
+    into place (killed between ``_record_history`` and ``os.replace``).
+
+    The analysts' file is the truth of what was published: any history newer than its
+    ``marts.publication`` never reached an analyst. Kept, its restatements would be recorded
+    a second time by the next run (against the same old file) and published twice.
+    """
+    has_publication = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'old' "
+        "and schema_name = 'marts' and table_name = 'publication'"
+    ).fetchone()[0]
+    if not has_publication:
+        return
+    (last_published,) = con.execute(
+        "select max(published_at) from old.marts.publication"
+    ).fetchone()
+    if last_published is None:
+        return
+    con.execute("delete from history.restatements where restated_at > ?", [last_published])
+    con.execute("delete from history.publications where published_at > ?", [last_published])
 
 
 def publish(
