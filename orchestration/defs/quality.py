@@ -9,7 +9,6 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asse
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.warehouse import writer_lock
-from orchestration.quality.checkpoint import run_mart_checks
 
 # The last mart built (target attainment reads service_rates); dagster-dbt keys models as
 # [schema, name].
@@ -25,6 +24,10 @@ CHECKED_ASSET = AssetKey(["marts", "target_attainment"])
 def great_expectations_marts(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> AssetCheckResult:
+    # Imported here, not at module level: Great Expectations takes seconds to import, and
+    # every process that loads the code location (UI, daemon, each run, sensors) paid it.
+    from orchestration.quality.checkpoint import run_mart_checks
+
     settings = warehouse.settings
     with writer_lock(settings.lock_path):  # nobody writes while we read the warehouse
         result = run_mart_checks(settings.warehouse_path, settings.data_dir / "quality")

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from orchestration.extract.parsing import TEXT_DTYPE, to_text
@@ -45,14 +46,16 @@ def read_jsonl(path: Path, file_label: str, keep_key: Callable[[str], bool]) -> 
     # Arrow reads UTF-8 only; re-encoding also drops a BOM and converts UTF-16.
     frame = _read_with_arrow(text.encode("utf-8"), keys, len(line_numbers))
     if frame is None:
-        frame = _read_line_by_line(lines, line_numbers, keys, file_label)
+        frame = _read_line_by_line(lines, line_numbers, list(keys), file_label)
     frame.index = pd.Index(line_numbers, dtype="int64")
     return frame
 
 
 def _record_line_numbers(lines: list[str]) -> np.ndarray:
-    filled = pd.Series(lines, dtype=TEXT_DTYPE).str.strip() != ""
-    return np.flatnonzero(filled.to_numpy(dtype=bool)) + 1
+    # Arrow's trim, as pandas' `.str.strip()` on TEXT_DTYPE uses, without pandas' wrapping.
+    stripped = pc.utf8_trim_whitespace(pa.array(lines, type=pa.large_string()))
+    filled = pc.not_equal(stripped, "").to_numpy(zero_copy_only=False)
+    return np.flatnonzero(filled) + 1
 
 
 def _parse_line(line: str, line_number: int, file_label: str) -> dict[str, object]:
@@ -73,17 +76,43 @@ def _parse_line(line: str, line_number: int, file_label: str) -> dict[str, objec
 
 def _sample_keys(
     lines: list[str], line_numbers: np.ndarray, file_label: str, keep_key: Callable[[str], bool]
-) -> list[str]:
-    keys: dict[str, None] = {}
+) -> dict[str, pa.DataType]:
+    """Wanted keys in order of first appearance, each with the Arrow type to try first:
+    number or boolean when every sampled value of the key is one, else string (Arrow's
+    retries then start from the right type instead of discovering it one error at a time;
+    a later value of another kind ends in the same place either way)."""
+    kinds: dict[str, set[type]] = {}
+    # Every record repeats the same keys: decide each key once (normalising a header is
+    # slow Python), not once per record.
+    decided: set[str] = set()
     for line_number in line_numbers[:KEY_SAMPLE_LINES]:
         record = _parse_line(lines[line_number - 1], int(line_number), file_label)
-        keys.update((key, None) for key in record if key not in keys and keep_key(key))
-    return list(keys)
+        for key, value in record.items():
+            if key not in decided:
+                decided.add(key)
+                if keep_key(key):
+                    kinds[key] = set()
+            seen = kinds.get(key)
+            if seen is not None:
+                seen.add(type(value))
+    return {key: _first_type(seen) for key, seen in kinds.items()}
 
 
-def _read_with_arrow(data: bytes, keys: list[str], expected_rows: int) -> pd.DataFrame | None:
+def _first_type(seen: set[type]) -> pa.DataType:
+    seen = seen - {type(None)}
+    if seen and seen <= {int, float}:
+        return _ARROW_TYPES["number"]
+    if seen == {bool}:
+        return _ARROW_TYPES["boolean"]
+    return pa.string()
+
+
+def _read_with_arrow(
+    data: bytes, first_types: dict[str, pa.DataType], expected_rows: int
+) -> pd.DataFrame | None:
     """None when Arrow cannot read the file with one type per key."""
-    types: dict[str, pa.DataType] = dict.fromkeys(keys, pa.string())
+    keys = list(first_types)
+    types = dict(first_types)
     for _ in range(len(keys) + 1):
         schema = pa.schema(list(types.items()))
         options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
@@ -105,12 +134,16 @@ def _read_with_arrow(data: bytes, keys: list[str], expected_rows: int) -> pd.Dat
 
 def _column_text(column: pa.ChunkedArray) -> pd.Series:
     if pa.types.is_string(column.type):
-        return pd.Series(column.to_pandas(), dtype=TEXT_DTYPE).fillna("").str.strip()
-    # Numbers and booleans are few distinct values (codes, flags): render each once.
-    values = pd.Series(column.to_pandas(), dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    rendered = np.array([*(to_text(value) for value in uniques), ""], dtype=object)
-    return pd.Series(rendered[codes], dtype=TEXT_DTYPE)
+        # Stays in Arrow (no round trip through Python objects): null → '', then the trim
+        # pandas' `.str.strip()` applies to TEXT_DTYPE.
+        text = pc.utf8_trim_whitespace(pc.fill_null(column, "")).combine_chunks()
+        return pd.Series(pd.arrays.ArrowStringArray(text))
+    # Numbers and booleans are few distinct values (codes, flags): render each once, then
+    # spread the renderings in Arrow (null → '', as `to_text` renders None and NaN).
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    rendered = pa.array([to_text(v) for v in encoded.dictionary.to_pylist()], pa.large_string())
+    text = pc.fill_null(pc.take(rendered, encoded.indices), "")
+    return pd.Series(pd.arrays.ArrowStringArray(text))
 
 
 def _read_line_by_line(

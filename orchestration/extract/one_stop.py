@@ -27,7 +27,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from orchestration.extract.headers import normalise_header
 from orchestration.extract.jsonl_table import read_jsonl
@@ -129,6 +132,11 @@ def drop_footer(cells: pd.DataFrame) -> pd.DataFrame:
     a footer written in a column we do not read, so this is for CSV exports)."""
     if cells.empty:
         return cells
+    # Counted with numpy first: a data row fills far more than two cells, so most files
+    # have no candidate at all and skip the frame-wide work below.
+    counts = sum(_filled(cells[name]).astype(np.int8) for name in cells.columns)
+    if not ((counts >= 1) & (counts <= 2)).any():
+        return cells
     filled = pd.DataFrame({name: cells[name].ne("") for name in cells.columns})
     candidates = cells[filled.sum(axis=1).between(1, 2)]
     if candidates.empty:
@@ -139,6 +147,14 @@ def drop_footer(cells: pd.DataFrame) -> pd.DataFrame:
     if len(footers) == 0:
         return cells
     return cells[cells.index < footers[0]]
+
+
+def _filled(column: pd.Series) -> np.ndarray:
+    """``column.ne("")`` as a numpy bool array; Arrow text is compared in Arrow."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        values = pa.array(column.array)  # zero-copy: the Arrow data behind the column
+        return pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+    return column.ne("").to_numpy(dtype=bool)
 
 
 def detect_layout(headers: Iterable[object], file_label: str) -> tuple[Layout, dict[str, str]]:
@@ -207,7 +223,10 @@ class _Parsed:
 
 
 def _parse(cells: pd.DataFrame, layout: Layout) -> _Parsed:
-    flags = {field: parse_flags(cells[field], FLAGS) for field in FLAG_FIELDS}
+    # Layout B's e-result column is an attachment (a URL per row), not a yes/no flag: it is
+    # never looked up in the flag vocabulary (each distinct URL would be normalised).
+    attachment = ("has_e_result",) if layout.e_result_is_attachment else ()
+    flags = {f: parse_flags(cells[f], FLAGS) for f in FLAG_FIELDS if f not in attachment}
     if layout.e_result_is_attachment:
         flags["has_e_result"] = cells["has_e_result"].ne("").astype(bool)
     return _Parsed(

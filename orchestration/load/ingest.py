@@ -9,21 +9,25 @@ the run: the file is rejected and the next one is taken.
 from __future__ import annotations
 
 import logging
-import traceback
-from collections.abc import Callable
+import pickle
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from orchestration.extract.types import Extracted, RejectedFile
+from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
+from orchestration.load import prefetch
 from orchestration.load.discovery import LandedFile, discover, sha256_of
+from orchestration.load.prefetch import Candidate, Extractor, Outcome, Prefetcher, run_extractor
 from orchestration.load.warehouse import ROW_TABLE_BY_LAYOUT, LedgerEntry, record_file
 
 log = logging.getLogger(__name__)
 
 REQUIRED_REFERENCE_FILES = ("reference/agencies.csv", "reference/procedures.csv")
+HASH_THREADS = 2
 
 
 @dataclass
@@ -51,9 +55,6 @@ class IngestSummary:
         }
 
 
-Extractor = Callable[[LandedFile], Extracted]
-
-
 def _known_files(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
     """(sha256 by path for every ledger row, path by sha256 for loaded files)."""
     rows = con.execute("select file_path, sha256, status from raw.file_ledger").fetchall()
@@ -68,19 +69,66 @@ def _row_table(extracted: Extracted, landed: LandedFile) -> str:
     return ROW_TABLE_BY_LAYOUT[extracted.layout]
 
 
+def _candidates(files: list[LandedFile], by_path: dict[str, str]) -> Iterator[Candidate]:
+    """Files whose content the ledger has not recorded at their path, in order.
+
+    Every landed file is hashed on every run (the whole history, gigabytes on a big
+    province): two threads hash ahead (hashlib and file reads release the GIL) while the
+    caller extracts and loads, and the first candidates are yielded before all are hashed.
+    """
+    pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="sha256")
+    try:
+        hashes = pool.map(sha256_of, [landed.absolute_path for landed in files])
+        for landed, sha in zip(files, hashes, strict=True):
+            if by_path.get(landed.relative_path) != sha:
+                yield Candidate(landed, sha)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcomes(
+    found: list[LandedFile],
+    extractor: Extractor,
+    by_path: dict[str, str],
+    loaded_by_sha: dict[str, str],
+    workers: int,
+) -> Iterable[tuple[Candidate, Outcome | None]]:
+    """Each candidate with its extraction when it was run ahead in worker processes. The
+    pool is used only for a picklable extractor and enough bytes at paths the ledger has
+    never seen to repay starting it (sizes, not hashes: the decision must be cheap)."""
+    candidates = _candidates(found, by_path)
+    if workers > 1:
+        new_bytes = sum(
+            f.absolute_path.stat().st_size for f in found if f.relative_path not in by_path
+        )
+        if new_bytes >= prefetch.PARALLEL_MIN_BYTES and _picklable(extractor):
+            return Prefetcher(candidates, extractor, loaded_by_sha, workers)
+    return ((candidate, None) for candidate in candidates)
+
+
+def _picklable(extractor: Extractor) -> bool:
+    try:
+        pickle.dumps(extractor)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False  # a local function (tests' stand-ins): extract in this process
+    return True
+
+
 def ingest_source(
     con: duckdb.DuckDBPyConnection,
     landing_dir: Path,
     source: str,
     extractor: Extractor,
     files: list[LandedFile] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
+    """``workers`` > 1 lets extraction run ahead in that many processes (see
+    orchestration.load.prefetch); the outcome is the same as with 1."""
     summary = IngestSummary(source)
     by_path, loaded_by_sha = _known_files(con)
-    for landed in files if files is not None else discover(landing_dir, source):
-        sha = sha256_of(landed.absolute_path)
-        if by_path.get(landed.relative_path) == sha:
-            continue  # seen before with this very content
+    found = files if files is not None else discover(landing_dir, source)
+    for candidate, ahead in _outcomes(found, extractor, by_path, loaded_by_sha, workers):
+        landed, sha = candidate.landed, candidate.sha256
         summary.files_new += 1
         original = loaded_by_sha.get(sha)
         if original is not None and original != landed.relative_path:
@@ -93,26 +141,29 @@ def ingest_source(
                     "duplicate",
                     message=f"trùng nội dung với / same content as {original}",
                 ),
+                new_path=landed.relative_path not in by_path,
             )
             summary.files_duplicate += 1
             continue
-        try:
-            extracted = extractor(landed)
-            failpoint("extract")  # extracted, nothing of this file written yet
-        except RejectedFile as exc:
-            _reject(con, landed, sha, str(exc), summary)
+        outcome = ahead if ahead is not None else run_extractor(extractor, landed)
+        failpoint("extract")  # extracted, nothing of this file written yet
+        if outcome.rejected is not None:
+            _reject(con, landed, sha, outcome.rejected, summary, by_path)
             continue
-        except Exception as exc:  # a broken file must not stop the run
-            log.debug("unexpected extraction error\n%s", traceback.format_exc())
+        if outcome.error is not None:
+            kind, text, trace = outcome.error
+            log.debug("unexpected extraction error\n%s", trace)
             _reject(
                 con,
                 landed,
                 sha,
-                f"{landed.relative_path}: lỗi đọc tệp / unreadable file: "
-                f"{type(exc).__name__}: {exc}",
+                f"{landed.relative_path}: lỗi đọc tệp / unreadable file: {kind}: {text}",
                 summary,
+                by_path,
             )
             continue
+        extracted = outcome.extracted
+        assert extracted is not None
         record_file(
             con,
             LedgerEntry(
@@ -127,6 +178,7 @@ def ingest_source(
             ),
             extracted,
             _row_table(extracted, landed),
+            new_path=landed.relative_path not in by_path,
         )
         loaded_by_sha[sha] = landed.relative_path
         summary.files_loaded += 1
@@ -142,10 +194,13 @@ def _reject(
     sha: str,
     message: str,
     summary: IngestSummary,
+    by_path: dict[str, str],
 ) -> None:
     log.warning("Tệp bị từ chối / rejected file %s: %s", landed.relative_path, message)
     record_file(
-        con, LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message)
+        con,
+        LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message),
+        new_path=landed.relative_path not in by_path,
     )
     summary.files_rejected += 1
     summary.rejected.append((landed.relative_path, message))

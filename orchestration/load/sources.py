@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ from orchestration.load.ingest import (
     known_agency_codes,
     missing_reference_files,
 )
+from orchestration.load.prefetch import configured_workers
 
 
 class MissingReference(RuntimeError):
@@ -46,28 +48,27 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> Inges
     return summary
 
 
-def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+# Module-level (picklable) extractors: big sources are extracted in worker processes.
+def _one_stop_extractor(landed: LandedFile, agencies: frozenset[str]) -> Extracted:
     from orchestration.extract.one_stop import extract_one_stop
 
-    agencies = known_agency_codes(con)
-    return ingest_source(
-        con,
-        landing_dir,
-        "one_stop",
-        lambda f: extract_one_stop(f.absolute_path, f.relative_path, agencies),
-    )
+    return extract_one_stop(landed.absolute_path, landed.relative_path, agencies)
+
+
+def _queue_extractor(landed: LandedFile, agencies: frozenset[str]) -> Extracted:
+    from orchestration.extract.queue import extract_queue
+
+    return extract_queue(landed.absolute_path, landed.relative_path, agencies)
+
+
+def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+    extractor = partial(_one_stop_extractor, agencies=known_agency_codes(con))
+    return ingest_source(con, landing_dir, "one_stop", extractor, workers=configured_workers())
 
 
 def ingest_queue(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
-    from orchestration.extract.queue import extract_queue
-
-    agencies = known_agency_codes(con)
-    return ingest_source(
-        con,
-        landing_dir,
-        "queue",
-        lambda f: extract_queue(f.absolute_path, f.relative_path, agencies),
-    )
+    extractor = partial(_queue_extractor, agencies=known_agency_codes(con))
+    return ingest_source(con, landing_dir, "queue", extractor, workers=configured_workers())
 
 
 def ingest_agency_reports(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
