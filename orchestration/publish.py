@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.failpoints import failpoint
+from orchestration.settings import duckdb_config
 
 PUBLISHED_SCHEMAS = ("marts",)
 RATE_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code", "indicator")
@@ -54,7 +55,7 @@ class PublishResult:
 def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now: datetime) -> int:
     """Append this publication and the figures it changes for periods that had already
     ended when they were last published (a number officials may have reported upward)."""
-    con = duckdb.connect(str(warehouse_path))
+    con = duckdb.connect(str(warehouse_path), config=duckdb_config())
     try:
         for statement in _HISTORY_DDL:
             con.execute(statement)
@@ -133,7 +134,7 @@ def publish(
     for stale in (tmp_path, tmp_path.with_name(tmp_path.name + ".wal")):
         stale.unlink(missing_ok=True)
     tables: dict[str, int] = {}
-    con = duckdb.connect(str(tmp_path))
+    con = duckdb.connect(str(tmp_path), config=duckdb_config())
     try:
         con.execute(f"attach '{warehouse_path}' as wh (read_only)")
         for schema in PUBLISHED_SCHEMAS:

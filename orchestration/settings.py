@@ -10,6 +10,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sources" / "sample" / "landing"
 
+# DuckDB's own default is 80 % of RAM: on a big landing tree the dbt build alone grew to
+# 3 GiB. Capped, DuckDB spills to a temporary directory beside the database instead, so the
+# run's memory stays flat as the input grows. dbt reads the same variable (profiles.yml).
+DUCKDB_MEMORY_LIMIT_ENV = "CCHC_DUCKDB_MEMORY_LIMIT"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every connection that writes the warehouse or the published copy."""
+    limit = os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, "").strip() or DEFAULT_DUCKDB_MEMORY_LIMIT
+    return {"memory_limit": limit}
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -128,3 +128,22 @@ def test_restatements_record_changes_to_periods_already_ended_when_published(
     # Publishing the same figures again restates nothing more.
     again = publish(warehouse, analytics, run_id="run-3", now=datetime(2024, 5, 3, 2, 0))
     assert again.restatements == 0
+
+
+@pytest.mark.parametrize(("setting", "reported"), [(None, "953.6 MiB"), ("512MB", "488.2 MiB")])
+def test_warehouse_connections_cap_duckdb_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None, reported: str
+) -> None:
+    # Uncapped, DuckDB takes up to 80 % of RAM; the cap (default 1 GB) makes it spill instead.
+    from orchestration.load.warehouse import connect
+
+    if setting is None:
+        monkeypatch.delenv("CCHC_DUCKDB_MEMORY_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("CCHC_DUCKDB_MEMORY_LIMIT", setting)
+    con = connect(tmp_path / "warehouse.duckdb")
+    try:
+        (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
+    finally:
+        con.close()
+    assert limit == reported

@@ -17,6 +17,7 @@ import pandas as pd
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
 from orchestration.load.ddl import column_names, create_statements
+from orchestration.settings import duckdb_config
 
 
 class WarehouseBusy(RuntimeError):
@@ -75,7 +76,7 @@ CHECKPOINT_THRESHOLD = "256MB"
 
 def connect(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse_path))
+    con = duckdb.connect(str(warehouse_path), config=duckdb_config())
     con.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     for statement in create_statements():
         con.execute(statement)
