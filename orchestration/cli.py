@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -125,8 +126,10 @@ def _recover_dead_runs(instance) -> list[str]:  # noqa: ANN001 - a DagsterInstan
 
 def _execute(first_quarter: str, last_quarter: str) -> bool:
     """One in-process run of the full job over a range of quarters (single-run backfill)."""
-    from dagster import DagsterInstance
+    from dagster import BetaWarning, DagsterInstance
 
+    # `backfill_policy` is beta in Dagster 1.13: a notice for developers, not operators.
+    warnings.filterwarnings("ignore", category=BetaWarning)
     from orchestration.definitions import defs
     from orchestration.defs.jobs import partition_range_tags
 
@@ -140,8 +143,9 @@ def _execute(first_quarter: str, last_quarter: str) -> bool:
             "[/yellow]"
         )
     run_id = str(uuid.uuid4())
-    # Dagster's own console log is for the UI's depth; operators get one line per step.
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's own console log is for the UI's depth; operators get one line per step, the
+    # rejected files (logged by the loader) and the failed steps' errors (printed below).
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
     log_dir = load_settings().data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{run_id}.log"

@@ -196,7 +196,7 @@ def _reject(
     summary: IngestSummary,
     by_path: dict[str, str],
 ) -> None:
-    log.warning("Tệp bị từ chối / rejected file %s: %s", landed.relative_path, message)
+    log.warning("Tệp bị từ chối / rejected file: %s", message)  # message names the file
     record_file(
         con,
         LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message),
