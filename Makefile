@@ -30,8 +30,8 @@ test: manifest
 	$(BIN)/pytest -n 2 -q
 
 lint: install
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/ruff check orchestration tests bench
+	$(BIN)/ruff format --check orchestration tests bench
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
 
 ui: manifest

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from orchestration.instance import prepare_dagster_home
 from orchestration.load.warehouse import WarehouseBusy, writer_lock
-from orchestration.reports.labels import INDICATOR_SHORT
+from orchestration.reports.labels import FILE_STATUSES, INDICATOR_SHORT
 from orchestration.reports.numbers import fmt_int, fmt_percent
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
@@ -273,8 +273,10 @@ def _print_headlines(analytics_path: Path) -> None:
         console.print(table)
     for status, files, loaded, quarantined in ledger:
         console.print(
-            f"Tệp {status}: {files}  (dòng nạp / rows loaded {loaded or 0}, "
-            f"cách ly / quarantined {quarantined or 0})"
+            f"Tệp {FILE_STATUSES.get(status, status).lower()} / {status}: {files}  "
+            f"(dòng nạp / rows loaded {loaded or 0}, "
+            f"cách ly / quarantined {quarantined or 0})",
+            soft_wrap=True,  # one line per status, whatever the terminal's width
         )
 
 

@@ -109,7 +109,8 @@ def test_the_run_reports_every_step_and_the_ledger_totals(baseline, manifest) ->
     printed = {
         status: (int(files), int(loaded), int(quarantined))
         for status, files, loaded, quarantined in re.findall(
-            r"Tệp (\w+): (\d+)\s+\(dòng nạp / rows loaded (\d+), cách ly / quarantined (\d+)\)",
+            r"Tệp [^/\n]+ / (\w+): (\d+)\s+"
+            r"\(dòng nạp / rows loaded (\d+), cách ly / quarantined (\d+)\)",
             baseline.stdout,
         )
     }
