@@ -159,20 +159,15 @@ def markdown(results: Results) -> str:
         "|---|---|---|",
         *[f"| {target} | {value} | {met} |" for target, value, met in results.targets],
     ]
-    for title, steps in (
-        ("Where the full run's time goes (N)", results.steps),
-        ("Where the nightly increment's time goes", results.increment_steps),
+    for title, heading, digits, timings in (
+        ("Where the full run's time goes (N)", "Dagster step", 1, results.steps),
+        ("Where the nightly increment's time goes", "Dagster step", 1, results.increment_steps),
+        ("Slowest dbt models, full run (N)", "model", 2, results.models),
+        ("Slowest dbt models, nightly increment", "model", 2, results.increment_models),
     ):
-        if steps:
-            out += ["", f"## {title}", "", "| Dagster step | s |", "|---|---|"]
-            out += [f"| {step} | {seconds:.1f} |" for step, seconds in steps]
-    for title, models in (
-        ("Slowest dbt models, full run (N)", results.models),
-        ("Slowest dbt models, nightly increment", results.increment_models),
-    ):
-        if models:
-            out += ["", f"## {title}", "", "| model | s |", "|---|---|"]
-            out += [f"| {model} | {seconds:.2f} |" for model, seconds in models]
+        if timings:
+            out += ["", f"## {title}", "", f"| {heading} | s |", "|---|---|"]
+            out += [f"| {name} | {seconds:.{digits}f} |" for name, seconds in timings]
     if results.notes:
         out += ["", "## Notes", ""] + [f"- {note}" for note in results.notes]
     return "\n".join(out) + "\n"

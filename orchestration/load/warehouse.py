@@ -175,6 +175,21 @@ def record_file(
         raise
 
 
+def _ledger_values(entry: LedgerEntry) -> list[object]:
+    """The entry's columns in the order both ledger statements below list them."""
+    return [
+        entry.file_path,
+        entry.source,
+        entry.sha256,
+        entry.layout,
+        entry.rows_read,
+        entry.rows_loaded,
+        entry.rows_quarantined,
+        entry.status,
+        entry.message,
+    ]
+
+
 def _insert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: datetime) -> None:
     """The ledger row of a path seen for the first time (first seen = processed = now)."""
     con.execute(
@@ -184,19 +199,7 @@ def _insert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
             status, message, first_seen_at, processed_at
         ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
-        [
-            entry.file_path,
-            entry.source,
-            entry.sha256,
-            entry.layout,
-            entry.rows_read,
-            entry.rows_loaded,
-            entry.rows_quarantined,
-            entry.status,
-            entry.message,
-            now,
-            now,
-        ],
+        [*_ledger_values(entry), now, now],
     )
 
 
@@ -217,18 +220,5 @@ def _upsert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
             rows_quarantined = excluded.rows_quarantined, status = excluded.status,
             message = excluded.message, processed_at = excluded.processed_at
         """,
-        [
-            entry.file_path,
-            entry.source,
-            entry.sha256,
-            entry.layout,
-            entry.rows_read,
-            entry.rows_loaded,
-            entry.rows_quarantined,
-            entry.status,
-            entry.message,
-            entry.file_path,
-            now,
-            now,
-        ],
+        [*_ledger_values(entry), entry.file_path, now, now],
     )
