@@ -141,12 +141,18 @@ def nightly_quarters(last_day: str) -> tuple[str, str]:
     return quarter(first_of_quarter - timedelta(days=1)), quarter(night)
 
 
-def nightly_increment(tree: Tree, data_dir: Path, landing: Path) -> tuple[Measured, str]:
-    link_tree(tree.increment_landing, landing)
+def nightly_run(tree: Tree, data_dir: Path, landing: Path, what: str) -> tuple[Measured, str]:
+    """The nightly job's run of the night after the tree's last day (`cchc backfill` over
+    the same two quarters the schedule picks)."""
     first, last = nightly_quarters(tree.last_day)
     command = [sys.executable, "-m", "orchestration.cli", "backfill", "--from", first, "--to", last]
     measured = run_measured(command, env=_pipeline_env(data_dir, landing), cwd=PROJECT_ROOT)
-    return measured.check("nightly increment"), f"{first}..{last}"
+    return measured.check(what), f"{first}..{last}"
+
+
+def nightly_increment(tree: Tree, data_dir: Path, landing: Path) -> tuple[Measured, str]:
+    link_tree(tree.increment_landing, landing)
+    return nightly_run(tree, data_dir, landing, "nightly increment")
 
 
 def _run_log(data_dir: Path, measured: Measured) -> Path:
@@ -250,6 +256,28 @@ def main(argv: list[str] | None = None) -> int:
             increment,
             ratio=f"{increment_ratio:.1%} of full",
         )
+    )
+
+    # The same night once more, with nothing new landed: what a night costs whatever the
+    # data (dbt start-up, checks, publish); the increment less this is what the day's
+    # files themselves cost.
+    _say("nightly run with nothing new (the fixed cost of a night)…")
+    idle, _ = nightly_run(tree, data_dir, landing, "nightly run with nothing new")
+    results.rows.append(
+        Row(
+            f"nightly run, nothing new, `cchc backfill` {quarters}",
+            n,
+            None,
+            idle,
+            ratio=f"{idle.seconds / full.seconds:.1%} of full",
+        )
+    )
+    dependent = max(0.0, increment.seconds - idle.seconds)
+    results.notes.append(
+        f"Of the nightly increment's {increment.seconds:.0f} s, {idle.seconds:.0f} s are the "
+        "cost of a night with nothing new (the same run again: dbt's three builds, checks, "
+        f"publish); the day's files themselves cost {dependent:.0f} s, "
+        f"{dependent / full.seconds:.1%} of the full run."
     )
 
     scaled: dict[int, Measured] = {n: full}

@@ -3,6 +3,11 @@ and the sensor ask for the right runs, and partition windows map to dbt vars."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,9 +16,15 @@ import pytest
 from dagster import AssetKey, RunRequest, SkipReason, build_schedule_context, build_sensor_context
 
 from orchestration.definitions import defs
-from orchestration.defs.dbt import UNBOUNDED_FROM, UNBOUNDED_TO, dbt_vars_for_window
+from orchestration.defs.dbt import (
+    UNBOUNDED_FROM,
+    UNBOUNDED_TO,
+    dbt_build_args,
+    dbt_vars_for_window,
+)
 from orchestration.defs.jobs import RANGE_END_TAG, RANGE_START_TAG, nightly_schedule
 from orchestration.defs.sensors import landing_files_sensor
+from orchestration.settings import DBT_PROJECT_DIR
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -80,3 +91,32 @@ def test_dbt_vars_of_a_middle_quarter_and_of_the_open_ends() -> None:
     }
     everything = dbt_vars_for_window(first, last_end, 15, first, last_end)
     assert (everything["rebuild_from"], everything["rebuild_to"]) == (UNBOUNDED_FROM, UNBOUNDED_TO)
+
+
+def _dbt_ls_kinds(flags: list[str]) -> Counter[str]:
+    """Resource types dbt selects with ``flags`` (`ls` takes the same flags as `build`)."""
+    listed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "ls",
+            *flags,
+            *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
+            *("--output", "json", "--output-keys", "resource_type", "--quiet"),
+            *("--target-path", str(DBT_PROJECT_DIR / "target" / "test-ls")),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+        check=True,
+    )
+    return Counter(json.loads(line)["resource_type"] for line in listed.stdout.splitlines())
+
+
+def test_nightly_dbt_build_runs_every_data_test_and_no_unit_test() -> None:
+    args = dbt_build_args({"official_cutoff_day": 15})
+    assert args[0] == "build"
+    nightly, everything = _dbt_ls_kinds(args[1:]), _dbt_ls_kinds([])
+    assert everything["unit_test"] > 0  # they exist, and run in this suite (tests/test_dbt_*)
+    assert nightly["unit_test"] == 0
+    assert nightly["test"] == everything["test"] > 0
+    assert nightly["model"] == everything["model"]
