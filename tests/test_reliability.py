@@ -174,6 +174,7 @@ class Scenario:
         self.p1_rates: pd.DataFrame | None = None
         self.kills: list[dict] = []
         self.final: CliResult | None = None
+        self.final_log = ""  # the restarted backfill's detailed log (dbt's output)
         self.final_snapshot: dict = {}
         self.final_for_baseline: dict = {}
         self.analyst: dict = {}
@@ -240,6 +241,9 @@ def scenario(scratch) -> Scenario:
         stop.write_text("stop")
         analyst.wait(60)
     s.analyst = json.loads(out.read_text())
+    s.final_log = max(
+        (s.data_dir / "logs").glob("run-*.log"), key=lambda path: path.stat().st_mtime
+    ).read_text(encoding="utf-8")
     s.dagster_runs = _dagster_run_statuses(s.data_dir)
     if s.final.returncode == 0:
         s.final_snapshot = snapshot_marts(s.analytics, drop_columns={})
@@ -378,6 +382,14 @@ def test_an_analyst_reading_during_the_run_is_never_blocked_and_keeps_its_versio
     assert analyst["slowest"] < 10, f"a query took {analyst['slowest']:.1f}s"
     # A new connection sees the new publication.
     assert scenario.after_final_publication[0] != scenario.p1_publication[0]
+
+
+def test_the_restarted_run_reuses_dbts_parse_of_the_project(scenario: Scenario) -> None:
+    # Same vars and warehouse as the killed backfills before it: each dbt step finds its
+    # previous parse in its own target folder (orchestration.defs.dbt.dbt_target_path).
+    assert scenario.final is not None and scenario.final.returncode == 0
+    assert scenario.final_log.count("Running with dbt=") == 3
+    assert "Unable to do partial parsing" not in scenario.final_log
 
 
 # ---------------------------------------------------------------------------------------------
