@@ -35,6 +35,7 @@ from bench.report import (
     table_lines,
 )
 from bench.trees import Tree, ensure_tree, link_tree
+from orchestration.settings import Settings
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -240,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio=f"{ratio:.1f}× baseline (CPU {cpu_ratio:.1f}×)",
         )
     )
-    agreement = compare_rates(floor, pipeline_rates(data_dir / "analytics.duckdb"))
+    agreement = compare_rates(floor, pipeline_rates(Settings(landing, data_dir).analytics_path))
     results.notes.append(f"Baseline vs pipeline, province quarterly rates: {agreement}.")
 
     _say("nightly increment (one more day, nightly run over two quarters)…")

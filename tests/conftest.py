@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.settings import Settings
 from tests.support.pipeline import (
     SAMPLE_LANDING,
     Snapshot,
@@ -131,11 +132,11 @@ class BaselineRun:
 
     @property
     def analytics(self) -> Path:
-        return self.data_dir / "analytics.duckdb"
+        return Settings(self.landing, self.data_dir).analytics_path
 
     @property
     def warehouse(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
+        return Settings(self.landing, self.data_dir).warehouse_path
 
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:

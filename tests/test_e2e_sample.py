@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from orchestration.samplegen import truth
+from orchestration.settings import Settings
 from tests.support.pipeline import (
     SAMPLE_LANDING,
     TRUTH_DOSSIERS_PATH,
@@ -664,11 +665,12 @@ def second_run(baseline, scratch) -> dict:
     """`cchc run` again on a copy of the baseline's data dir, same landing."""
     data_dir = copy_data_dir(baseline.data_dir, scratch.mktemp("rerun") / "data")
     run_cli(["run"], data_dir, baseline.landing)
+    settings = Settings(baseline.landing, data_dir)
     return {
         "data_dir": data_dir,
-        "marts": snapshot_marts(data_dir / "analytics.duckdb", drop_columns={}),
+        "marts": snapshot_marts(settings.analytics_path, drop_columns={}),
         "raw": snapshot_marts(
-            data_dir / "warehouse.duckdb",
+            settings.warehouse_path,
             schemas=("raw",),
             drop_columns={"file_ledger": ("processed_at",)},
         ),
@@ -698,7 +700,7 @@ def relanded_run(second_run, scratch) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SAMPLE_LANDING / original, target)
     run_cli(["run"], second_run["data_dir"], landing)
-    return second_run["data_dir"] / "analytics.duckdb"
+    return Settings(landing, second_run["data_dir"]).analytics_path
 
 
 def test_relanded_files_become_duplicates_and_change_no_figure(

@@ -34,6 +34,7 @@ import pandas as pd
 import pytest
 
 from orchestration.publish import RATE_KEYS, publish
+from orchestration.settings import Settings
 from tests.support.pipeline import (
     BUSY_MESSAGE,
     SAMPLE_LANDING,
@@ -167,7 +168,8 @@ class Scenario:
         self.root = root
         self.landing = root / "landing"
         self.data_dir = root / "data"
-        self.analytics = self.data_dir / "analytics.duckdb"
+        self.settings = Settings(self.landing, self.data_dir)
+        self.analytics = self.settings.analytics_path
         self.first_run: CliResult | None = None
         self.p1_snapshot: dict = {}
         self.p1_publication: tuple = ()
@@ -195,7 +197,7 @@ def scenario(scratch) -> Scenario:
     s.p1_snapshot = snapshot_marts(s.analytics, drop_columns={})
     s.p1_publication = publication_of(s.analytics)
     s.p1_rates = _query(s.analytics, "select * from marts.service_rates")
-    assert not set(LATE_FILES) & set(_warehouse_files(s.data_dir / "warehouse.duckdb"))
+    assert not set(LATE_FILES) & set(_warehouse_files(s.settings.warehouse_path))
 
     # 2. The late files land; the backfill is killed at each failpoint in turn.
     copy_landing(s.landing, source=_sample_landing_subset(s.root / "late", LATE_FILES))
@@ -215,7 +217,7 @@ def scenario(scratch) -> Scenario:
         }
         if s.analytics.exists():
             observed["snapshot"] = snapshot_marts(s.analytics, drop_columns={})
-        ledger = _warehouse_files(s.data_dir / "warehouse.duckdb")
+        ledger = _warehouse_files(s.settings.warehouse_path)
         observed["committed"] = {path for path in LATE_FILES if path in ledger}
         observed["statuses"] = {path: ledger[path] for path in observed["committed"]}
         s.kills.append(observed)

@@ -129,6 +129,8 @@ def ingest_source(
     found = files if files is not None else discover(landing_dir, source)
     for candidate, ahead in _outcomes(found, extractor, by_path, loaded_by_sha, workers):
         landed, sha = candidate.landed, candidate.sha256
+        # No ledger row at this path yet: record_file can skip deleting its earlier rows.
+        new_path = landed.relative_path not in by_path
         summary.files_new += 1
         original = loaded_by_sha.get(sha)
         if original is not None and original != landed.relative_path:
@@ -141,26 +143,16 @@ def ingest_source(
                     "duplicate",
                     message=f"trùng nội dung với / same content as {original}",
                 ),
-                new_path=landed.relative_path not in by_path,
+                new_path=new_path,
             )
             summary.files_duplicate += 1
             continue
         outcome = ahead if ahead is not None else run_extractor(extractor, landed)
         failpoint("extract")  # extracted, nothing of this file written yet
+        if outcome.trace is not None:
+            log.debug("unexpected extraction error\n%s", outcome.trace)
         if outcome.rejected is not None:
-            _reject(con, landed, sha, outcome.rejected, summary, by_path)
-            continue
-        if outcome.error is not None:
-            kind, text, trace = outcome.error
-            log.debug("unexpected extraction error\n%s", trace)
-            _reject(
-                con,
-                landed,
-                sha,
-                f"{landed.relative_path}: lỗi đọc tệp / unreadable file: {kind}: {text}",
-                summary,
-                by_path,
-            )
+            _reject(con, landed, sha, outcome.rejected, summary, new_path)
             continue
         extracted = outcome.extracted
         assert extracted is not None
@@ -178,7 +170,7 @@ def ingest_source(
             ),
             extracted,
             _row_table(extracted, landed),
-            new_path=landed.relative_path not in by_path,
+            new_path=new_path,
         )
         loaded_by_sha[sha] = landed.relative_path
         summary.files_loaded += 1
@@ -194,13 +186,13 @@ def _reject(
     sha: str,
     message: str,
     summary: IngestSummary,
-    by_path: dict[str, str],
+    new_path: bool,
 ) -> None:
     log.warning("Tệp bị từ chối / rejected file: %s", message)  # message names the file
     record_file(
         con,
         LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message),
-        new_path=landed.relative_path not in by_path,
+        new_path=new_path,
     )
     summary.files_rejected += 1
     summary.rejected.append((landed.relative_path, message))

@@ -45,8 +45,8 @@ class Outcome:
     """What extracting one file gave, in a form that crosses a process boundary."""
 
     extracted: Extracted | None = None
-    rejected: str | None = None  # the RejectedFile message
-    error: tuple[str, str, str] | None = None  # exception type, message, traceback
+    rejected: str | None = None  # why the file is rejected, naming it
+    trace: str | None = None  # the traceback of an unexpected error (debug log only)
 
 
 Extractor = Callable[[LandedFile], Extracted]
@@ -54,13 +54,17 @@ Extractor = Callable[[LandedFile], Extracted]
 
 def run_extractor(extractor: Extractor, landed: LandedFile) -> Outcome:
     """Extraction errors of any kind become an outcome (the file is rejected, the run
-    goes on); the message is the exception's own, as the serial loader reported it."""
+    goes on) with a message naming the file."""
     try:
         return Outcome(extracted=extractor(landed))
     except RejectedFile as exc:
         return Outcome(rejected=str(exc))
     except Exception as exc:  # a broken file must not stop the run
-        return Outcome(error=(type(exc).__name__, str(exc), traceback.format_exc()))
+        return Outcome(
+            rejected=f"{landed.relative_path}: lỗi đọc tệp / unreadable file: "
+            f"{type(exc).__name__}: {exc}",
+            trace=traceback.format_exc(),
+        )
 
 
 def configured_workers() -> int:
