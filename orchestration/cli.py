@@ -3,32 +3,130 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import sys
 import threading
 import time
+import traceback
 import uuid
 import warnings
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
-import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from orchestration.instance import prepare_dagster_home
-from orchestration.load.warehouse import WarehouseBusy, writer_lock
-from orchestration.reports.labels import FILE_STATUSES, INDICATOR_SHORT
-from orchestration.reports.numbers import fmt_int, fmt_percent
-from orchestration.settings import DBT_PROJECT_DIR, load_settings
+# Only light modules at import time: every settings error must reach the operator in well
+# under two seconds, before Dagster, dbt, DuckDB or pandas are imported (they are imported
+# inside the commands that need them).
+from orchestration.preflight import (
+    SettingsError,
+    check_data_dir_writable,
+    check_environment,
+    check_landing,
+    check_writable_dir,
+)
+from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 
-app = typer.Typer(help="Kho dữ liệu CCHC / CCHC warehouse", no_args_is_help=True)
-# Bound to the real stdout: during a run, stdout is redirected to the run's log file (dbt's
-# own output goes there), while the progress lines still reach the operator.
-console = Console(file=sys.stdout)
+# Exit codes: 0 done; 1 the run (or the command's work) failed; 2 the user can fix it
+# (settings, paths, permissions, arguments, another run writing).
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _OperatorApp(typer.Typer):
+    """Typer app whose errors reach the operator as one line and an exit code, never a
+    traceback: the trace of an unexpected error goes to a file the line names."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except SettingsError as exc:
+            _print_error(str(exc))
+            sys.exit(EXIT_USAGE)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            _print_error(
+                f"Lỗi truy cập tệp / file access error{where}: {exc.strerror or exc}. "
+                "Kiểm tra đường dẫn và quyền ghi / check the path and its permissions."
+            )
+            sys.exit(EXIT_USAGE)
+        except Exception as exc:  # the last resort: one line here, the trace in a file
+            trace = _write_trace(exc)
+            kind = "cơ sở dữ liệu / database" if _is_duckdb_error(exc) else "không mong đợi"
+            _print_error(
+                f"Lỗi {kind} / error: {type(exc).__name__}: {_one_line(str(exc))} "
+                f"(chi tiết / trace: {trace})"
+            )
+            sys.exit(EXIT_USAGE if _is_duckdb_error(exc) else EXIT_FAILED)
+
+
+app = _OperatorApp(
+    help="Kho dữ liệu CCHC / CCHC warehouse",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+# Bound to the real stdout and stderr: during a run both are redirected to the run's log
+# file (dbt's and Dagster's own output go there), while progress lines still reach the
+# operator. soft_wrap: a message is one line whatever the terminal's width.
+console = Console(file=sys.stdout, soft_wrap=True)
+errors = Console(file=sys.stderr, soft_wrap=True, highlight=False)
+
+
+def _one_line(text: str, limit: int = 600) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _print_error(message: str) -> None:
+    errors.print(f"[red]{escape(_one_line(message, limit=2000))}[/red]")
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    _print_error(message)
+    raise typer.Exit(code=code)
+
+
+def _is_duckdb_error(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0] in {"duckdb", "_duckdb"}
+
+
+def _write_trace(exc: BaseException) -> Path:
+    """The full trace of an unexpected error, in the data dir's logs when writable."""
+    text = "".join(traceback.format_exception(exc))
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    candidates = []
+    with contextlib.suppress(Exception):
+        candidates.append(load_settings().data_dir / "logs")
+    candidates.append(Path(os.environ.get("TMPDIR", "/tmp")))
+    for folder in candidates:
+        path = folder / f"cchc-error-{stamp}-{os.getpid()}.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("-")
+
+
+def _settings() -> Settings:
+    """Settings read from the environment, their values checked (not yet the paths)."""
+    check_environment()
+    return load_settings()
+
+
+def _checked_run_settings() -> Settings:
+    """Everything a run needs, checked before anything starts."""
+    settings = _settings()
+    check_landing(settings)
+    check_data_dir_writable(settings)
+    return settings
 
 
 def ensure_manifest() -> None:
@@ -143,38 +241,102 @@ def _execute(first_quarter: str, last_quarter: str) -> bool:
             "[/yellow]"
         )
     run_id = str(uuid.uuid4())
-    # Dagster's own console log is for the UI's depth; operators get one line per step, the
-    # rejected files (logged by the loader) and the failed steps' errors (printed below).
-    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    # Dagster's own log (every event, the failures' traces) and dbt's output go to the run's
+    # log file; operators get one line per step, the rejected files (logged by the loader)
+    # and each failed step's root cause (printed below).
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     log_dir = load_settings().data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{run_id}.log"
     console.print(f"[dim]Nhật ký chi tiết / detailed log: {log_path}[/dim]")
-    with (
-        console.status("Khởi động / starting…") as status,
-        log_path.open("w", encoding="utf-8") as log_file,
-        contextlib.redirect_stdout(log_file),
-    ):
-        progress = _StepProgress(instance, run_id, status)
-        progress.start()
-        try:
-            result = job.execute_in_process(
-                run_config=quiet,
-                instance=instance,
-                raise_on_error=False,
-                tags=tags,
-                run_id=run_id,
-            )
-        finally:
-            progress.stop()
-    if not result.success:
-        for event in result.all_events:
-            if event.event_type_value == "STEP_FAILURE":
-                console.print(f"[red]Bước lỗi / failed step:[/red] {event.step_key}")
-                error = event.step_failure_data.error
-                if error is not None:
-                    console.print(error.message.strip()[:2000])
+    with log_path.open("w", encoding="utf-8") as log_file:
+        with (
+            console.status("Khởi động / starting…") as status,
+            _loader_warnings_to(log_file),
+            contextlib.redirect_stdout(log_file),
+            contextlib.redirect_stderr(log_file),
+        ):
+            progress = _StepProgress(instance, run_id, status)
+            progress.start()
+            try:
+                result = job.execute_in_process(
+                    run_config=run_config,
+                    instance=instance,
+                    raise_on_error=False,
+                    tags=tags,
+                    run_id=run_id,
+                )
+            finally:
+                progress.stop()
+        if not result.success:
+            _report_failures(result.all_events, log_file, log_path)
     return result.success
+
+
+class _ConsoleLines(logging.Handler):
+    """The loader's warnings (one per rejected file) as one terminal line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"[yellow]{escape(_one_line(record.getMessage(), 2000))}[/yellow]")
+
+
+@contextlib.contextmanager
+def _loader_warnings_to(log_file: Any) -> Any:
+    """Our modules' warnings reach the operator and the log file (not Dagster's stderr)."""
+    logger = logging.getLogger("orchestration")
+    to_file = logging.StreamHandler(log_file)
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    to_console = _ConsoleLines(level=logging.WARNING)
+    previous = logger.propagate
+    logger.addHandler(to_file)
+    logger.addHandler(to_console)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(to_file)
+        logger.removeHandler(to_console)
+        logger.propagate = previous
+
+
+def _root_cause(error: Any) -> Any:  # a dagster SerializableErrorInfo
+    """The user code's exception under Dagster's generic step-error wrappers."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error
+
+
+def _cause_line(error: Any) -> str:
+    """`ClassName: message` of the root cause, without the module path of the class."""
+    cause = _root_cause(error)
+    message = cause.message.strip()
+    qualified, _, rest = message.partition(": ")
+    if cause.cls_name and qualified.endswith(cause.cls_name):
+        return f"{cause.cls_name}: {rest}"
+    return message
+
+
+def _report_failures(events: list[Any], log_file: Any, log_path: Path) -> None:
+    """One line per failed step (its root cause); the full traces into the log file."""
+    failures = [event for event in events if event.event_type_value == "STEP_FAILURE"]
+    for event in failures:
+        error = event.step_failure_data.error
+        if error is None:
+            console.print(f"[red]✗ Bước lỗi / failed step {event.step_key}[/red]")
+            continue
+        console.print(
+            f"[red]✗ Bước lỗi / failed step {event.step_key}:[/red] "
+            f"{escape(_one_line(_cause_line(error)))}"
+        )
+        log_file.write(f"\n=== Bước lỗi / failed step {event.step_key} ===\n")
+        log_file.write(error.to_string())
+    if not failures:
+        for event in events:
+            if event.event_type_value == "PIPELINE_FAILURE":
+                console.print(f"[red]✗ {escape(_one_line(event.message or ''))}[/red]")
+                log_file.write(f"\n=== Lượt chạy lỗi / run failure ===\n{event.message}\n")
+    log_file.flush()
+    console.print(f"[dim]Toàn bộ vết lỗi / full trace: {log_path}[/dim]")
 
 
 def _all_quarters() -> tuple[str, str]:
@@ -186,7 +348,8 @@ def _all_quarters() -> tuple[str, str]:
 @app.command()
 def run() -> None:
     """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish."""
-    _run_quarters(*_all_quarters())
+    settings = _checked_run_settings()  # before any import of Dagster
+    _run_quarters(settings, *_all_quarters())
 
 
 @app.command()
@@ -195,19 +358,21 @@ def backfill(
     to_quarter: Annotated[str, typer.Option("--to", help="Quý cuối / last quarter, 2024-Q4")],
 ) -> None:
     """Dựng lại các quý đã qua / rebuild past quarters (one run for the whole range)."""
+    settings = _checked_run_settings()  # before any import of Dagster
     from orchestration.partitions import quarters_between
 
     try:
         quarters = quarters_between(from_quarter, to_quarter)
     except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=2) from exc
+        _fail(str(exc))
     console.print(f"Dựng lại / rebuilding {len(quarters)} quý: {', '.join(quarters)}")
-    _run_quarters(quarters[0], quarters[-1])
+    _run_quarters(settings, quarters[0], quarters[-1])
 
 
-def _run_quarters(first_quarter: str, last_quarter: str) -> None:
-    settings = load_settings()
+def _run_quarters(settings: Settings, first_quarter: str, last_quarter: str) -> None:
+    from orchestration.instance import prepare_dagster_home
+    from orchestration.load.warehouse import WarehouseBusy, writer_lock
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     prepare_dagster_home(settings)
     ensure_manifest()
@@ -218,23 +383,24 @@ def _run_quarters(first_quarter: str, last_quarter: str) -> None:
         with writer_lock(settings.lock_path):
             ok = _execute(first_quarter, last_quarter)
     except WarehouseBusy as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=2) from exc
+        _fail(str(exc))
     elapsed = time.monotonic() - started
     if not ok:
-        console.print(
-            f"[red]Lượt chạy thất bại sau {elapsed:.0f}s; bản công bố cũ được giữ nguyên. / "
-            "Run failed; the previously published database is unchanged.[/red]"
+        _fail(
+            f"Lượt chạy thất bại sau {elapsed:.0f}s; bản công bố cũ được giữ nguyên. / "
+            "Run failed; the previously published database is unchanged.",
+            code=EXIT_FAILED,
         )
-        raise typer.Exit(code=1)
     console.print(f"[green]Hoàn thành trong {elapsed:.1f}s / done.[/green]")
     console.print(f"Cơ sở dữ liệu phân tích / analytics database: {settings.analytics_path}")
     _print_headlines(settings.analytics_path)
 
 
 def _print_headlines(analytics_path: Path) -> None:
-    con = duckdb.connect(str(analytics_path), read_only=True)
-    try:
+    from orchestration.reports.labels import INDICATOR_SHORT
+    from orchestration.reports.numbers import fmt_int, fmt_percent
+
+    with _read_published(analytics_path) as con:
         headline = con.execute(
             """
             select period_key, indicator, numerator, denominator, rate
@@ -255,8 +421,6 @@ def _print_headlines(analytics_path: Path) -> None:
             "select status, count(*), sum(rows_loaded), sum(rows_quarantined) "
             "from marts.file_ledger group by status order by status"
         ).fetchall()
-    finally:
-        con.close()
     if headline:
         table = Table(
             title=f"Toàn tỉnh, quý {headline[0][0]} (kỳ chính thức, quý gần nhất đã kết thúc)"
@@ -273,54 +437,125 @@ def _print_headlines(analytics_path: Path) -> None:
         console.print(table)
     for status, files, loaded, quarantined in ledger:
         console.print(
-            f"Tệp {FILE_STATUSES.get(status, status).lower()} / {status}: {files}  "
+            f"Tệp {_file_status(status).lower()}: {files}  "
             f"(dòng nạp / rows loaded {loaded or 0}, "
-            f"cách ly / quarantined {quarantined or 0})",
-            soft_wrap=True,  # one line per status, whatever the terminal's width
+            f"cách ly / quarantined {quarantined or 0})"
         )
+
+
+@contextlib.contextmanager
+def _read_published(analytics_path: Path) -> Any:
+    """A read-only connection to the publication (never the working warehouse)."""
+    import duckdb
+
+    if not analytics_path.exists():
+        _fail(
+            f"Chưa có bản công bố nào trong {analytics_path.parent}: chạy `cchc run` trước, "
+            "hoặc kiểm tra CCHC_DATA_DIR. / Nothing published yet: run `cchc run` first.",
+            code=EXIT_FAILED,
+        )
+    con = duckdb.connect(str(analytics_path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _bilingual(labels: dict[str, str], code: str | None) -> str:
+    """`Vietnamese / code`, the project's way of showing a coded value to an official."""
+    if code is None:
+        return ""
+    label = labels.get(code)
+    return f"{label} / {code}" if label else code
+
+
+def _file_status(code: str) -> str:
+    from orchestration.reports.labels import FILE_STATUSES
+
+    return _bilingual(FILE_STATUSES, code)
+
+
+def _run_in_progress(lock_path: Path) -> bool:
+    """Whether a run holds the writer lock, asked without creating or writing any file.
+
+    The writer takes an exclusive flock on the lock file; a shared, non-blocking flock on
+    a read-only handle fails exactly while it is held. No lock file: no run ever started.
+    """
+    import fcntl
+
+    try:
+        handle = lock_path.open("rb")
+    except OSError:  # missing (never run) or unreadable: nothing to say
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 @app.command()
 def status() -> None:
-    """Sổ theo dõi tệp và dòng cách ly (bản công bố gần nhất) / ledger and quarantine."""
-    settings = load_settings()
-    if not settings.analytics_path.exists():
-        console.print("Chưa có bản công bố nào / nothing published yet: run `cchc run`.")
-        raise typer.Exit(code=1)
-    con = duckdb.connect(str(settings.analytics_path), read_only=True)
-    try:
+    """Sổ theo dõi tệp và dòng cách ly (bản công bố gần nhất) / ledger and quarantine.
+
+    A read command: it opens the publication read-only and writes nothing anywhere.
+    """
+    from orchestration.reports.labels import QUARANTINE_REASONS, SOURCES
+
+    settings = _settings()
+    with _read_published(settings.analytics_path) as con:
+        publication = con.execute(
+            "select run_id, published_at from marts.publication order by published_at desc"
+        ).fetchone()
         ledger = con.execute(
             "select source, status, count(*), sum(rows_read), sum(rows_loaded), "
-            "sum(rows_quarantined) from marts.file_ledger group by all order by all"
+            "sum(rows_quarantined) from marts.file_ledger "
+            "group by source, status order by source, status"
         ).fetchall()
         rejected = con.execute(
-            "select file_path, message from marts.file_ledger where status = 'rejected' "
-            "order by file_path"
+            "select file_path, any_value(message) from marts.file_ledger "
+            "where status = 'rejected' group by file_path order by file_path"
         ).fetchall()
         reasons = con.execute(
-            "select reason, sum(rows) from marts.quarantine_summary group by reason order by 2 desc"
+            "select reason, sum(rows) from marts.quarantine_summary "
+            "group by reason order by 2 desc, reason"
         ).fetchall()
-    finally:
-        con.close()
+    if publication is not None:
+        run_id, published_at = publication
+        console.print(
+            f"Bản công bố / publication: {published_at:%Y-%m-%d %H:%M:%S}, lượt chạy / run {run_id}"
+        )
     table = Table(title="Sổ theo dõi tệp / file ledger")
-    for column in ("Nguồn", "Trạng thái", "Số tệp", "Dòng đọc", "Dòng nạp", "Dòng cách ly"):
+    for column in (
+        "Nguồn / source",
+        "Trạng thái / status",
+        "Số tệp / files",
+        "Dòng đọc / read",
+        "Dòng nạp / loaded",
+        "Dòng cách ly / quarantined",
+    ):
         table.add_column(column)
-    for row in ledger:
-        table.add_row(*["" if v is None else str(v) for v in row])
+    for source, file_status, *counts in ledger:
+        table.add_row(
+            _bilingual(SOURCES, source),
+            _file_status(file_status),
+            *["" if v is None else str(v) for v in counts],
+        )
     console.print(table)
     if reasons:
         quarantine = Table(title="Dòng cách ly theo lý do / quarantined rows by reason")
         quarantine.add_column("Lý do / reason")
         quarantine.add_column("Số dòng / rows")
         for reason, rows in reasons:
-            quarantine.add_row(reason, str(rows))
+            quarantine.add_row(_bilingual(QUARANTINE_REASONS, reason), str(rows))
         console.print(quarantine)
     for path, message in rejected:
-        console.print(f"[red]Từ chối / rejected[/red] {path}: {message}")
-    try:
-        with writer_lock(settings.lock_path):
-            pass
-    except WarehouseBusy:
+        # The loader's message already names the file: print the path only when it does not.
+        text = message if message and path in message else f"{path}: {message}"
+        console.print(f"[red]Từ chối / rejected:[/red] {escape(_one_line(text, 2000))}")
+    if _run_in_progress(settings.lock_path):
         console.print("[yellow]Đang có lượt chạy / a run is in progress.[/yellow]")
 
 
@@ -330,21 +565,27 @@ def report(
     calendar: Annotated[
         str, typer.Option(help="official (kỳ chính thức, cut-off 15) | calendar")
     ] = "official",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Thư mục ghi báo cáo / output directory (default: <data dir>/reports)"),
+    ] = None,
 ) -> None:
-    """Viết báo cáo Excel và HTML cho một kỳ / write the Excel and HTML report of a period."""
+    """Viết báo cáo Excel và HTML cho một kỳ / write the Excel and HTML report of a period.
+
+    Reads the publication read-only; writes only below the output directory.
+    """
+    settings = _settings()
+    out_dir = (out or settings.data_dir / "reports").resolve()
+    if not settings.analytics_path.exists():
+        with _read_published(settings.analytics_path):
+            pass  # names what to do, exits
+    check_writable_dir(out_dir, "thư mục báo cáo / report directory")
     from orchestration.reports import write_report
 
-    settings = load_settings()
-    if not settings.analytics_path.exists():
-        console.print("Chưa có bản công bố nào / nothing published yet: run `cchc run`.")
-        raise typer.Exit(code=1)
     try:
-        paths = write_report(
-            settings.analytics_path, settings.data_dir / "reports", period, calendar
-        )
+        paths = write_report(settings.analytics_path, out_dir, period, calendar)
     except (ValueError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=2) from exc
+        _fail(str(exc))
     for kind, path in paths.items():
         console.print(f"{kind}: {path} ({path.stat().st_size:,} bytes)")
 
