@@ -7,12 +7,13 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
 import uuid
 import warnings
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -58,12 +59,13 @@ class _OperatorApp(typer.Typer):
             sys.exit(EXIT_USAGE)
         except Exception as exc:  # the last resort: one line here, the trace in a file
             trace = _write_trace(exc)
-            kind = "cơ sở dữ liệu / database" if _is_duckdb_error(exc) else "không mong đợi"
+            database = _is_duckdb_error(exc)
+            kind = "cơ sở dữ liệu / database" if database else "không mong đợi / unexpected"
             _print_error(
-                f"Lỗi {kind} / error: {type(exc).__name__}: {_one_line(str(exc))} "
+                f"Lỗi {kind} error: {type(exc).__name__}: {_one_line(str(exc))} "
                 f"(chi tiết / trace: {trace})"
             )
-            sys.exit(EXIT_USAGE if _is_duckdb_error(exc) else EXIT_FAILED)
+            sys.exit(EXIT_USAGE if database else EXIT_FAILED)
 
 
 app = _OperatorApp(
@@ -97,22 +99,13 @@ def _is_duckdb_error(exc: BaseException) -> bool:
 
 
 def _write_trace(exc: BaseException) -> Path:
-    """The full trace of an unexpected error, in the data dir's logs when writable."""
-    text = "".join(traceback.format_exception(exc))
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    candidates = []
-    with contextlib.suppress(Exception):
-        candidates.append(load_settings().data_dir / "logs")
-    candidates.append(Path(os.environ.get("TMPDIR", "/tmp")))
-    for folder in candidates:
-        path = folder / f"cchc-error-{stamp}-{os.getpid()}.log"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            return path
-        except OSError:
-            continue
-    return Path("-")
+    """The full trace of an unexpected error, in a file of the system's temporary directory
+    (not the data dir: a read command writes nothing there, and it may be read-only)."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", prefix="cchc-error-", suffix=".log", delete=False
+    ) as handle:
+        handle.write("".join(traceback.format_exception(exc)))
+    return Path(handle.name)
 
 
 def _settings() -> Settings:
