@@ -5,9 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
-export DAGSTER_HOME := $(CURDIR)/data/dagster
+# The data dir (`make ui CCHC_DATA_DIR=...`): the UI then shows that data dir's runs, as
+# `cchc` keeps its Dagster instance in <data dir>/dagster.
+DATA_DIR := $(abspath $(or $(CCHC_DATA_DIR),$(CURDIR)/data))
+export DAGSTER_HOME := $(DATA_DIR)/dagster
 
-.PHONY: install manifest demo run test lint ui docs bench clean
+.PHONY: install manifest demo run test lint ui ui-check docs bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +37,19 @@ lint: install
 	$(BIN)/ruff format --check orchestration tests bench
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
 
+# From a fresh shell (nothing activated): the venv's bin first on PATH, so that every tool
+# the code location starts (dbt for its preparation, among others) is the venv's own.
+UI_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" CCHC_DATA_DIR="$(DATA_DIR)"
+
 ui: manifest
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m orchestration.definitions
+	$(UI_ENV) $(BIN)/dagster dev -m orchestration.definitions
+
+# What `make ui` loads, loaded once as `dagster dev` would (its dev-only dbt preparation
+# included) and checked, without starting the UI (tests/test_make_ui.py).
+ui-check: manifest
+	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(UI_ENV) DAGSTER_IS_DEV_CLI=1 $(BIN)/dagster definitions validate -m orchestration.definitions
 
 # dbt docs of the built warehouse (every mart and column described); builds it first if needed.
 docs: manifest
