@@ -32,6 +32,7 @@ from great_expectations.data_context.types.base import (  # noqa: E402
 )
 
 from orchestration.quality.frames import COVERAGE, coverage, read_marts, with_helpers  # noqa: E402
+from orchestration.quality.offline_docs import SuiteVerdict, make_offline  # noqa: E402
 from orchestration.quality.suites import SUITES  # noqa: E402
 
 SITE_NAME = "cchc_marts"
@@ -89,6 +90,8 @@ def run_mart_checks(analytics_path: Path, docs_dir: Path) -> QualityResult:
         for name, frame in frames.items():
             frame.to_parquet(Path(tmp) / f"{name}.parquet", index=False)
         outcomes = _run_checkpoint(Path(tmp), list(frames), docs_dir)
+    # GX's pages need CDNs to show anything; provincial networks reach none.
+    make_offline(docs_dir, _verdicts(outcomes))
     results = missing + outcomes
     return QualityResult(
         success=all(r.success for r in results),
@@ -162,6 +165,19 @@ def _run_checkpoint(data_dir: Path, names: list[str], docs_dir: Path) -> list[Ex
                 )
             )
     return outcomes
+
+
+def _verdicts(outcomes: list[ExpectationOutcome]) -> list[SuiteVerdict]:
+    suites = sorted({o.suite for o in outcomes})
+    return [
+        SuiteVerdict(
+            suite=suite,
+            success=all(o.success for o in outcomes if o.suite == suite),
+            expectations=sum(o.suite == suite for o in outcomes),
+            failed=sum(o.suite == suite and not o.success for o in outcomes),
+        )
+        for suite in suites
+    ]
 
 
 def _columns_of(kwargs: dict[str, Any]) -> str:
