@@ -10,7 +10,7 @@ export GX_ANALYTICS_ENABLED := false
 DATA_DIR := $(abspath $(or $(CCHC_DATA_DIR),$(CURDIR)/data))
 export DAGSTER_HOME := $(DATA_DIR)/dagster
 
-.PHONY: install manifest demo run test lint ui ui-check docs bench clean
+.PHONY: install manifest demo run test browser lint ui ui-check docs bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,20 @@ demo: manifest
 
 run: demo
 
-test: manifest
+test: manifest browser
 	$(BIN)/pytest -n 2 -q
+
+# Headless Chromium for the page checks (tests/support/browser.py): Debian's package,
+# installed as root where apt is there; otherwise a clear message and a stop.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Cài chromium cho kiểm thử trang / installing Debian's chromium for page tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Thiếu chromium / chromium is missing: as root, apt-get install -y chromium" \
+	    "(the Data Docs page tests need it)." >&2; exit 1; \
+	fi
 
 lint: install
 	$(BIN)/ruff check orchestration tests bench
