@@ -224,3 +224,16 @@ def test_failed_step_shows_its_root_cause_and_the_log_holds_the_trace(work: Path
     detail = log.read_text(encoding="utf-8")
     assert "Stack Trace" in detail and "orchestration/load/sources.py" in detail
     assert "MissingReference" in detail and "STEP_FAILURE" in detail
+
+
+def test_generate_sample_into_a_read_only_dir(work: Path) -> None:
+    target = work / "locked"
+    target.mkdir()
+    target.chmod(0o555)
+    outcome = run_cchc(
+        ["generate-sample", "--out", str(target / "sample")],
+        work / "data",
+        SAMPLE_LANDING_DIR,
+        unprivileged=True,
+    )
+    assert_one_clear_line(outcome, 2, str(target / "sample"), "Permission denied")
