@@ -31,6 +31,7 @@ class Measured:
     returncode: int
     output: str  # stdout and stderr, interleaved
     largest: str = ""  # the process with the largest sampled RSS, and that RSS
+    started_epoch: float = 0.0  # wall-clock time of the launch (start-up is measured from it)
 
     def check(self, what: str) -> Measured:
         if self.returncode != 0:
@@ -44,6 +45,7 @@ def run_measured(
 ) -> Measured:
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-out-{os.getpid()}.log"
     with log_path.open("w+b") as log:
+        started_epoch = time.time()
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         sampler = _TreeSampler(process.pid)
@@ -63,6 +65,7 @@ def run_measured(
         returncode=process.returncode,
         output=output,
         largest=sampler.largest(),
+        started_epoch=started_epoch,
     )
 
 
