@@ -1,8 +1,8 @@
 """Publishing the analysts' database: only after every upstream check passed."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, Definitions, MaterializeResult, asset
 
-from orchestration.defs.dbt import DBT_ASSETS
+from orchestration.defs.dbt import dbt_build
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.warehouse import writer_lock
 from orchestration.publish import publish
@@ -11,7 +11,7 @@ from orchestration.publish import publish
 @asset(
     name="analytics_database",
     group_name="publish",
-    deps=DBT_ASSETS,
+    deps=[dbt_build],
     description="analytics.duckdb: bản công bố chỉ đọc cho phân tích / read-only analyst copy",
     pool="warehouse_writer",
 )
@@ -28,3 +28,6 @@ def analytics_database(
     return MaterializeResult(
         metadata={"path": str(result.path), "restatements": result.restatements, **result.tables}
     )
+
+
+defs = Definitions(assets=[analytics_database])
