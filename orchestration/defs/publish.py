@@ -20,7 +20,9 @@ def analytics_database(
 ) -> MaterializeResult:
     settings = warehouse.settings
     with writer_lock(settings.lock_path):
-        result = publish(settings.warehouse_path, settings.analytics_path, run_id=context.run_id)
+        result = publish(
+            settings.warehouse_path, settings.analytics_path, run_id=context.run.run_id
+        )
     context.log.info(
         f"Đã công bố / published {result.path} ({len(result.tables)} bảng / tables, "
         f"{result.restatements} số liệu điều chỉnh / restated figures)"

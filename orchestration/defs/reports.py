@@ -50,7 +50,7 @@ def quarters_to_report(
     now: datetime | None = None,
 ) -> list[str]:
     current = current_quarter(now)
-    changed = nightly_quarters(analytics_path, reports_dir, context.run_id)
+    changed = nightly_quarters(analytics_path, reports_dir, context.run.run_id)
     return sorted({previous_quarter(current), current, *changed})
 
 
