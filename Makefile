@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
-export DAGSTER_HOME := $(CURDIR)/data/dagster
+# The deployment's settings (the Dagster resources read them with EnvVar): the sample's defaults.
+export CCHC_DATA_DIR ?= $(CURDIR)/data
+export CCHC_LANDING_DIR ?= $(CURDIR)/sources/sample/landing
+export CCHC_OFFICIAL_CUTOFF_DAY ?= 15
+export DAGSTER_HOME := $(CCHC_DATA_DIR)/dagster
 
 .PHONY: install manifest demo run test lint ui docs bench clean
 
