@@ -5,9 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
-# The data dir (`make ui CCHC_DATA_DIR=...`): the UI then shows that data dir's runs, as
-# `cchc` keeps its Dagster instance in <data dir>/dagster.
+# The deployment's settings (the Dagster resources read them with EnvVar): the sample's
+# defaults. `make ui CCHC_DATA_DIR=...` then shows that data dir's runs, as `cchc` keeps its
+# Dagster instance in <data dir>/dagster.
 DATA_DIR := $(abspath $(or $(CCHC_DATA_DIR),$(CURDIR)/data))
+export CCHC_DATA_DIR := $(DATA_DIR)
+export CCHC_LANDING_DIR ?= $(CURDIR)/sources/sample/landing
+export CCHC_OFFICIAL_CUTOFF_DAY ?= 15
 export DAGSTER_HOME := $(DATA_DIR)/dagster
 
 .PHONY: install manifest demo run test browser lint ui ui-check docs bench clean

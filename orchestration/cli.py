@@ -12,8 +12,6 @@ import threading
 import time
 import traceback
 import uuid
-import warnings
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -215,18 +213,17 @@ def _recover_dead_runs(instance) -> list[str]:  # noqa: ANN001 - a DagsterInstan
     return [dagster_run.run_id for dagster_run in dead]
 
 
-def _execute(first_quarter: str, last_quarter: str) -> bool:
-    """One in-process run of the full job over a range of quarters (single-run backfill)."""
-    from dagster import BetaWarning, DagsterInstance
-
-    # `backfill_policy` is beta in Dagster 1.13: a notice for developers, not operators.
-    warnings.filterwarnings("ignore", category=BetaWarning)
+def _execute(settings: Settings, backfill: tuple[str, str] | None) -> bool:
+    """One in-process run: the nightly job, or the backfill job over a range of quarters
+    (one run for the whole range)."""
     from orchestration.definitions import defs
-    from orchestration.defs.jobs import partition_range_tags
+    from orchestration.defs.jobs import BACKFILL_JOB, NIGHTLY_JOB, backfill_run_config
+    from orchestration.defs.resources import warehouse_run_config
+    from orchestration.instance import dagster_instance
 
-    job = defs.resolve_job_def("cchc_full_run")
-    tags = {**partition_range_tags(first_quarter, last_quarter), CLI_RUN_TAG: "cli"}
-    instance = DagsterInstance.get()
+    job = defs.resolve_job_def(BACKFILL_JOB if backfill else NIGHTLY_JOB)
+    tags = {CLI_RUN_TAG: "cli"}
+    instance = dagster_instance(settings)
     for dead_run in _recover_dead_runs(instance):
         console.print(
             f"[yellow]Lượt chạy {dead_run} đã bị dừng đột ngột: đánh dấu thất bại, giải phóng "
@@ -237,8 +234,12 @@ def _execute(first_quarter: str, last_quarter: str) -> bool:
     # Dagster's own log (every event, the failures' traces) and dbt's output go to the run's
     # log file; operators get one line per step, the rejected files (logged by the loader)
     # and each failed step's root cause (printed below).
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    log_dir = load_settings().data_dir / "logs"
+    run_config = {
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+        **warehouse_run_config(settings),  # this command's settings, not the environment's
+        **(backfill_run_config(*backfill) if backfill else {}),
+    }
+    log_dir = settings.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{run_id}.log"
     console.print(f"[dim]Nhật ký chi tiết / detailed log: {log_path}[/dim]")
@@ -332,17 +333,32 @@ def _report_failures(events: list[Any], log_file: Any, log_path: Path) -> None:
     console.print(f"[dim]Toàn bộ vết lỗi / full trace: {log_path}[/dim]")
 
 
-def _all_quarters() -> tuple[str, str]:
-    from orchestration.partitions import FIRST_QUARTER, partition_key_to_quarter, quarter_of
-
-    return partition_key_to_quarter(FIRST_QUARTER), quarter_of(date.today())
-
-
 @app.command()
-def run() -> None:
-    """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish."""
+def run(
+    nightly: Annotated[
+        bool, typer.Option("--nightly", help="Đúng như lịch 02:00 / exactly the nightly job")
+    ] = False,
+    from_quarter: Annotated[
+        str | None, typer.Option("--from", help="Dựng lại từ quý / backfill from, 2024-Q1")
+    ] = None,
+    to_quarter: Annotated[
+        str | None, typer.Option("--to", help="Dựng lại đến quý / backfill to, 2024-Q2")
+    ] = None,
+) -> None:
+    """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish.
+
+    Without options (or with --nightly): the nightly job, as the 02:00 schedule runs it.
+    With --from/--to: one backfill run that also rebuilds those quarters."""
     settings = _checked_run_settings()  # before any import of Dagster
-    _run_quarters(settings, *_all_quarters())
+    if from_quarter is None and to_quarter is None:
+        _run_job(settings, None)
+        return
+    if nightly or from_quarter is None or to_quarter is None:
+        _fail(
+            "--from và --to đi cùng nhau, không kèm --nightly / --from and --to go "
+            "together, without --nightly"
+        )
+    _backfill(settings, from_quarter, to_quarter)
 
 
 @app.command()
@@ -352,6 +368,10 @@ def backfill(
 ) -> None:
     """Dựng lại các quý đã qua / rebuild past quarters (one run for the whole range)."""
     settings = _checked_run_settings()  # before any import of Dagster
+    _backfill(settings, from_quarter, to_quarter)
+
+
+def _backfill(settings: Settings, from_quarter: str, to_quarter: str) -> None:
     from orchestration.partitions import quarters_between
 
     try:
@@ -359,22 +379,20 @@ def backfill(
     except ValueError as exc:
         _fail(str(exc))
     console.print(f"Dựng lại / rebuilding {len(quarters)} quý: {', '.join(quarters)}")
-    _run_quarters(settings, quarters[0], quarters[-1])
+    _run_job(settings, (quarters[0], quarters[-1]))
 
 
-def _run_quarters(settings: Settings, first_quarter: str, last_quarter: str) -> None:
-    from orchestration.instance import prepare_dagster_home
+def _run_job(settings: Settings, backfill: tuple[str, str] | None) -> None:
     from orchestration.load.warehouse import WarehouseBusy, writer_lock
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    prepare_dagster_home(settings)
     ensure_manifest()
     console.print(f"Thư mục tiếp nhận / landing: {settings.landing_dir}")
     console.print(f"Thư mục dữ liệu / data dir:  {settings.data_dir}")
     started = time.monotonic()
     try:
         with writer_lock(settings.lock_path):
-            ok = _execute(first_quarter, last_quarter)
+            ok = _execute(settings, backfill)
     except WarehouseBusy as exc:
         _fail(str(exc))
     elapsed = time.monotonic() - started

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -15,6 +17,17 @@ SAMPLE_LANDING_DIR = PROJECT_ROOT / "sources" / "sample" / "landing"
 # run's memory stays flat as the input grows. dbt reads the same variable (profiles.yml).
 DUCKDB_MEMORY_LIMIT_ENV = "CCHC_DUCKDB_MEMORY_LIMIT"
 DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+
+# The environment variables of a deployment. The Dagster resources are configured from them
+# with `EnvVar` (orchestration/defs/resources.py); `cchc` resolves them here, with the
+# bundled sample's defaults, and hands the result to its run as resource config.
+LANDING_DIR_ENV = "CCHC_LANDING_DIR"
+DATA_DIR_ENV = "CCHC_DATA_DIR"
+OFFICIAL_CUTOFF_DAY_ENV = "CCHC_OFFICIAL_CUTOFF_DAY"
+# The last quarter the backfill job offers as a partition (default: the quarter in
+# progress). The bench sets it to 2030-Q4 to show that a run's start-up does not grow with it.
+PARTITIONS_THROUGH_ENV = "CCHC_PARTITIONS_THROUGH"
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def duckdb_config() -> dict[str, str]:
@@ -45,7 +58,18 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    landing = Path(os.environ.get("CCHC_LANDING_DIR", SAMPLE_LANDING_DIR)).resolve()
-    data = Path(os.environ.get("CCHC_DATA_DIR", PROJECT_ROOT / "data")).resolve()
-    cutoff = int(os.environ.get("CCHC_OFFICIAL_CUTOFF_DAY", "15"))
+    landing = Path(os.environ.get(LANDING_DIR_ENV, SAMPLE_LANDING_DIR)).resolve()
+    data = Path(os.environ.get(DATA_DIR_ENV, PROJECT_ROOT / "data")).resolve()
+    cutoff = int(os.environ.get(OFFICIAL_CUTOFF_DAY_ENV, "15"))
     return Settings(landing_dir=landing, data_dir=data, official_cutoff_day=cutoff)
+
+
+def current_quarter(now: datetime | None = None) -> str:
+    """The quarter in progress in the province's time zone, e.g. '2024-Q2'."""
+    today = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).date()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def partitions_through() -> str:
+    """The last quarter of the backfill job's partitions."""
+    return os.environ.get(PARTITIONS_THROUGH_ENV, "").strip().upper() or current_quarter()

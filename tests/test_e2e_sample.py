@@ -103,7 +103,7 @@ def _none(value: object) -> object:
 
 def test_the_run_reports_every_step_and_the_ledger_totals(baseline, manifest) -> None:
     assert "Hoàn thành" in baseline.stdout and "done" in baseline.stdout
-    for step in ("ingest_landing", "dbt_foundation", "dbt_period_marts", "analytics_database"):
+    for step in ("ingest_landing", "dbt_build", "analytics_database", "quarterly_reports"):
         assert f"✓ {step}" in baseline.stdout
     assert baseline.analytics.exists()
     assert not baseline.analytics.with_name("analytics.duckdb.tmp").exists()

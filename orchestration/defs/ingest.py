@@ -7,6 +7,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    Definitions,
     MaterializeResult,
     multi_asset,
 )
@@ -105,3 +106,6 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
             or "-",
         },
     )
+
+
+defs = Definitions(assets=[ingest_landing])

@@ -1,67 +1,69 @@
-"""Jobs and the nightly schedule."""
+"""Jobs and the nightly schedule.
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+- ``cchc_nightly``: ingest what is new → one dbt build → checks → publish → reports. No
+  rebuild window: dbt computes it from the newly loaded versions, so a nightly run equals
+  a full rebuild (on an empty warehouse it is one). The 02:00 schedule, the landing sensor
+  and `cchc run` all run exactly this job.
+- ``cchc_backfill``: the same assets, with a range of quarters (labels such as 2024-Q2) in
+  the dbt step's config, forced into the rebuild; one run for the whole range
+  (`cchc run --from … --to …`).
+
+No asset is partitioned, so a run plans one event per asset however many quarters there
+are (docs/decisions.md).
+"""
 
 from dagster import (
     AssetSelection,
+    DefaultScheduleStatus,
+    Definitions,
     RunRequest,
     ScheduleEvaluationContext,
     define_asset_job,
     schedule,
 )
 
-from orchestration.partitions import (
-    previous_quarter,
-    quarter_of,
-    quarter_to_partition_key,
-    quarterly_partitions,
-)
+from orchestration.partitions import normalise_quarter
+from orchestration.settings import LOCAL_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
+NIGHTLY_JOB = "cchc_nightly"
+BACKFILL_JOB = "cchc_backfill"
+DBT_STEP = "dbt_build"
 
-full_run_job = define_asset_job(
-    name="cchc_full_run",
+nightly_job = define_asset_job(
+    name=NIGHTLY_JOB,
     selection=AssetSelection.all(),
-    description="Nạp tệp mới, dựng mô hình, kiểm tra, công bố / ingest, build, check, publish",
+    description="Hằng đêm: nạp tệp mới, dựng mô hình, kiểm tra, công bố, báo cáo / "
+    "nightly: ingest, build, check, publish, report",
+)
+
+backfill_job = define_asset_job(
+    name=BACKFILL_JOB,
+    selection=AssetSelection.all(),
+    description="Dựng lại các quý ops.dbt_build.config.from_quarter … to_quarter (vd. 2024-Q1 "
+    "… 2024-Q2) trong một lượt / rebuild a range of quarters in one run",
 )
 
 
-def partition_range_tags(first_quarter: str, last_quarter: str) -> dict[str, str]:
-    """Tags that make one run cover a range of quarters (single-run backfill policy)."""
-    return {
-        RANGE_START_TAG: quarter_to_partition_key(first_quarter),
-        RANGE_END_TAG: quarter_to_partition_key(last_quarter),
+def backfill_run_config(first_quarter: str, last_quarter: str) -> dict:
+    """Run config of one backfill run over quarters ``first``…``last`` (e.g. 2024-Q1)."""
+    rebuild = {
+        "from_quarter": normalise_quarter(first_quarter),
+        "to_quarter": normalise_quarter(last_quarter),
     }
-
-
-def recent_quarters(now: datetime) -> tuple[str, str]:
-    """The previous and the current quarter (late files change both)."""
-    current = quarter_of(now.astimezone(LOCAL_TZ).date())
-    return previous_quarter(current), current
-
-
-def recent_quarters_tags(context) -> dict[str, str]:  # noqa: ANN001 - any evaluation context
-    now = getattr(context, "scheduled_execution_time", None) or datetime.now(LOCAL_TZ)
-    return partition_range_tags(*recent_quarters(now))
+    return {"ops": {DBT_STEP: {"config": rebuild}}}
 
 
 @schedule(
-    job=full_run_job,
+    job=nightly_job,
     cron_schedule="0 2 * * *",
-    execution_timezone="Asia/Ho_Chi_Minh",
+    execution_timezone=str(LOCAL_TZ),
     name="nightly_run",
+    # A deployment runs nightly without anyone switching the schedule on in the UI.
+    default_status=DefaultScheduleStatus.RUNNING,
 )
 def nightly_schedule(context: ScheduleEvaluationContext) -> RunRequest:
-    """02:00 every night: ingest what is new, rebuild the current and previous quarter,
-    run checks, publish."""
-    first, last = recent_quarters(context.scheduled_execution_time)
-    return RunRequest(
-        run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}",
-        tags=partition_range_tags(first, last),
-    )
+    """02:00 every night: the nightly job, once per night, with no config."""
+    return RunRequest(run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}")
 
 
-__all__ = ["full_run_job", "nightly_schedule", "quarterly_partitions", "recent_quarters_tags"]
+defs = Definitions(jobs=[nightly_job, backfill_job], schedules=[nightly_schedule])

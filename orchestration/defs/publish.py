@@ -1,8 +1,8 @@
 """Publishing the analysts' database: only after every upstream check passed."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, Definitions, MaterializeResult, asset
 
-from orchestration.defs.dbt import DBT_ASSETS
+from orchestration.defs.dbt import dbt_build
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.warehouse import writer_lock
 from orchestration.publish import publish
@@ -11,7 +11,7 @@ from orchestration.publish import publish
 @asset(
     name="analytics_database",
     group_name="publish",
-    deps=DBT_ASSETS,
+    deps=[dbt_build],
     description="analytics.duckdb: bản công bố chỉ đọc cho phân tích / read-only analyst copy",
     pool="warehouse_writer",
 )
@@ -20,7 +20,9 @@ def analytics_database(
 ) -> MaterializeResult:
     settings = warehouse.settings
     with writer_lock(settings.lock_path):
-        result = publish(settings.warehouse_path, settings.analytics_path, run_id=context.run_id)
+        result = publish(
+            settings.warehouse_path, settings.analytics_path, run_id=context.run.run_id
+        )
     context.log.info(
         f"Đã công bố / published {result.path} ({len(result.tables)} bảng / tables, "
         f"{result.restatements} số liệu điều chỉnh / restated figures)"
@@ -28,3 +30,6 @@ def analytics_database(
     return MaterializeResult(
         metadata={"path": str(result.path), "restatements": result.restatements, **result.tables}
     )
+
+
+defs = Definitions(assets=[analytics_database])

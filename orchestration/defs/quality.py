@@ -5,7 +5,13 @@ so when it fails the publish step does not run and analysts keep the previous fi
 Data Docs are written to ``$CCHC_DATA_DIR/quality/``.
 """
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetKey,
+    Definitions,
+    asset_check,
+)
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.warehouse import writer_lock
@@ -43,3 +49,6 @@ def great_expectations_marts(
             "data_docs": str(result.docs_index),
         },
     )
+
+
+defs = Definitions(asset_checks=[great_expectations_marts])

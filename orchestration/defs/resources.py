@@ -1,4 +1,11 @@
-"""Dagster resources: where the warehouse lives, and the only way to write it."""
+"""Dagster resources: where the warehouse lives, and the only way to write it.
+
+Configured from the deployment's environment with `EnvVar` (the UI, the daemon and the
+sensor resolve them when they run, never at import). `cchc` resolves the same variables
+with the sample's defaults (`orchestration.settings.load_settings`) and passes the result
+as the run's resource config (`warehouse_run_config`), so a CLI run never writes the
+environment.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +14,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Definitions, EnvVar
+from dagster_dbt import DbtCliResource
 
+from orchestration.defs.dbt_project import cchc_dbt_project, dbt_executable
 from orchestration.load.warehouse import connect, writer_lock
-from orchestration.settings import Settings, load_settings
+from orchestration.settings import (
+    DATA_DIR_ENV,
+    LANDING_DIR_ENV,
+    OFFICIAL_CUTOFF_DAY_ENV,
+    Settings,
+)
+
+WAREHOUSE = "warehouse"
 
 
 class WarehouseResource(ConfigurableResource):
-    """Paths of the landing root and data dir; defaults come from the environment."""
+    """Paths of the landing root and data dir, and the official cut-off day."""
 
-    landing_dir: str = ""
-    data_dir: str = ""
+    landing_dir: str
+    data_dir: str
     official_cutoff_day: int = 15
-
-    @classmethod
-    def from_environment(cls) -> WarehouseResource:
-        settings = load_settings()
-        return cls(
-            landing_dir=str(settings.landing_dir),
-            data_dir=str(settings.data_dir),
-            official_cutoff_day=settings.official_cutoff_day,
-        )
 
     @property
     def settings(self) -> Settings:
@@ -43,3 +50,30 @@ class WarehouseResource(ConfigurableResource):
                 yield con
             finally:
                 con.close()
+
+
+def warehouse_run_config(settings: Settings) -> dict:
+    """Run config that sets the warehouse resource to ``settings`` (used by `cchc`)."""
+    return {
+        "resources": {
+            WAREHOUSE: {
+                "config": {
+                    "landing_dir": str(settings.landing_dir),
+                    "data_dir": str(settings.data_dir),
+                    "official_cutoff_day": settings.official_cutoff_day,
+                }
+            }
+        }
+    }
+
+
+defs = Definitions(
+    resources={
+        WAREHOUSE: WarehouseResource(
+            landing_dir=EnvVar(LANDING_DIR_ENV),
+            data_dir=EnvVar(DATA_DIR_ENV),
+            official_cutoff_day=EnvVar.int(OFFICIAL_CUTOFF_DAY_ENV),
+        ),
+        "dbt": DbtCliResource(project_dir=cchc_dbt_project(), dbt_executable=dbt_executable()),
+    }
+)

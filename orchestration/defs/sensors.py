@@ -2,20 +2,27 @@
 
 The sensor only lists the landing tree (paths, sizes, modification times); it never opens
 the warehouse, so it cannot block or be blocked by a run. When the listing changes it asks
-for a run that ingests what is new and rebuilds the current and previous quarter; which
-files are new is decided by the run itself from the ledger (content hashes), so a listing
-change that brings nothing new (a touched file, a re-sent duplicate) costs one cheap run
-and changes no table.
+for a nightly-job run; which files are new is decided by the run itself from the ledger
+(content hashes), so a listing change that brings nothing new (a touched file, a re-sent
+duplicate) costs one cheap run and changes no table. The landing root comes from the same
+warehouse resource the runs use.
 """
 
 import hashlib
 from pathlib import Path
 
-from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    Definitions,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
-from orchestration.defs.jobs import full_run_job, recent_quarters_tags
+from orchestration.defs.jobs import nightly_job
+from orchestration.defs.resources import WarehouseResource
 from orchestration.load.discovery import SOURCES
-from orchestration.settings import load_settings
 
 
 def landing_fingerprint(landing_dir: Path) -> tuple[str, int]:
@@ -36,11 +43,20 @@ def landing_fingerprint(landing_dir: Path) -> tuple[str, int]:
     return digest.hexdigest(), count
 
 
-@sensor(job=full_run_job, minimum_interval_seconds=120, name="landing_files_sensor")
-def landing_files_sensor(context: SensorEvaluationContext):
-    landing = load_settings().landing_dir
+@sensor(
+    job=nightly_job,
+    minimum_interval_seconds=120,
+    name="landing_files_sensor",
+    # On with the deployment, like the schedule: landed files are taken without a click.
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def landing_files_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
+    landing = warehouse.settings.landing_dir
     fingerprint, count = landing_fingerprint(landing)
     if fingerprint == context.cursor:
         return SkipReason(f"Không có tệp mới / no change under {landing} ({count} files)")
     context.update_cursor(fingerprint)
-    return RunRequest(run_key=fingerprint, tags=recent_quarters_tags(context))
+    return RunRequest(run_key=fingerprint)
+
+
+defs = Definitions(sensors=[landing_files_sensor])
