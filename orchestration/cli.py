@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.instance import prepare_dagster_home
-from orchestration.load.warehouse import WarehouseBusy, writer_lock
+from orchestration.load.warehouse import WarehouseBusy, writer_lock, writer_running
 from orchestration.reports.labels import FILE_STATUSES, INDICATOR_SHORT
 from orchestration.reports.numbers import fmt_int, fmt_percent
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
@@ -317,10 +317,7 @@ def status() -> None:
         console.print(quarantine)
     for path, message in rejected:
         console.print(f"[red]Từ chối / rejected[/red] {path}: {message}")
-    try:
-        with writer_lock(settings.lock_path):
-            pass
-    except WarehouseBusy:
+    if writer_running(settings.lock_path):
         console.print("[yellow]Đang có lượt chạy / a run is in progress.[/yellow]")
 
 
