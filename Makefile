@@ -7,15 +7,31 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_HOME := $(CURDIR)/data/dagster
 
-.PHONY: install manifest demo run test lint ui docs bench clean
+.PHONY: install lock manifest demo run test lint ui docs bench clean
 
-$(BIN)/.installed: pyproject.toml
+# Everything installs from requirements.lock: exact versions, every file's sha256 checked.
+# --no-deps: the lock is the whole resolution, so pip installs exactly its lines (and the
+# pip that python3.11's venv ships trips over extras like dagster-dbt's `sqlglot[rs]` in
+# hash mode); `pip check` then proves the installed set is consistent. Then the two local
+# packages, editable and without resolving again: the warehouse (orchestration/) and the
+# dev-only sample generator (sources/samplegen), built by the locked setuptools.
+$(BIN)/.installed: requirements.lock pyproject.toml sources/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . -e ./sources
+	$(BIN)/pip check
 	touch $@
 
 install: $(BIN)/.installed
+
+# Re-resolve requirements.lock after editing pyproject.toml's dependencies (docs/
+# dependencies.md). Keeps every pin that still fits; `make lock LOCK_ARGS=--upgrade` moves
+# everything to the newest versions allowed, `LOCK_ARGS="--upgrade-package duckdb"` one.
+LOCK_TOOLS := .venv-lock
+lock:
+	test -x $(LOCK_TOOLS)/bin/uv || ($(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet uv)
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes $(LOCK_ARGS) -o requirements.lock
 
 # The dbt manifest is a build artefact: Dagster reads it, never builds it at import.
 manifest: install
@@ -30,8 +46,8 @@ test: manifest
 	$(BIN)/pytest -n 2 -q
 
 lint: install
-	$(BIN)/ruff check orchestration tests bench
-	$(BIN)/ruff format --check orchestration tests bench
+	$(BIN)/ruff check orchestration sources/samplegen tests bench
+	$(BIN)/ruff format --check orchestration sources/samplegen tests bench
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
 
 ui: manifest

@@ -352,8 +352,15 @@ def generate_sample(
     seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên / random seed")] = 20240101,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp / write a synthetic landing tree."""
-    from orchestration.samplegen import generate
-
+    try:
+        # A dev-only distribution (sources/samplegen), not part of the warehouse package.
+        from samplegen import generate
+    except ModuleNotFoundError as exc:
+        console.print(
+            "[red]Chưa cài bộ sinh dữ liệu mẫu / the sample generator is not installed: "
+            "pip install --no-deps -e sources (make install does it)[/red]"
+        )
+        raise typer.Exit(code=2) from exc
     manifest = generate(out, seed=seed)
     console.print(f"Đã sinh / generated {len(manifest.get('files', []))} tệp vào {out}")
 
