@@ -49,6 +49,7 @@ lint: install
 	$(BIN)/ruff check orchestration sources/samplegen tests bench
 	$(BIN)/ruff format --check orchestration sources/samplegen tests bench
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
+	$(BIN)/lint-imports  # .importlinter: no module imports from a later stage
 
 ui: manifest
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml

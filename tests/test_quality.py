@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.contract import MART_COLUMNS
 from orchestration.quality.checkpoint import QualityResult, ephemeral_context, run_mart_checks
-from orchestration.reports.contract import MART_COLUMNS
 from tests.support.marts_fixture import build_marts_db
 
 QUARTER_Q2 = "calendar = 'official' and grain = 'quarter' and period_key = '2024-Q2'"

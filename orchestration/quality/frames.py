@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.reports.contract import (
+from orchestration.contract import (
     ACCOUNTING_COUNTS,
     MART_COLUMNS,
     NON_RATE_INDICATORS,

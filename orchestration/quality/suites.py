@@ -12,14 +12,14 @@ from collections.abc import Sequence
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-from orchestration.quality.frames import COVERAGE
-from orchestration.reports.contract import (
+from orchestration.contract import (
     ACCOUNTING_COUNTS,
     INDICATORS,
     MART_COLUMNS,
     MART_KEYS,
     RECONCILIATION_MEASURES,
 )
+from orchestration.quality.frames import COVERAGE
 
 E = gx.expectations
 CALENDARS = ["calendar", "official"]
