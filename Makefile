@@ -14,15 +14,31 @@ export CCHC_LANDING_DIR ?= $(CURDIR)/sources/sample/landing
 export CCHC_OFFICIAL_CUTOFF_DAY ?= 15
 export DAGSTER_HOME := $(DATA_DIR)/dagster
 
-.PHONY: install manifest demo run test browser lint ui ui-check docs bench clean
+.PHONY: install lock manifest demo run test browser lint ui ui-check docs bench clean
 
-$(BIN)/.installed: pyproject.toml
+# Everything installs from requirements.lock: exact versions, every file's sha256 checked.
+# --no-deps: the lock is the whole resolution, so pip installs exactly its lines (and the
+# pip that python3.11's venv ships trips over extras like dagster-dbt's `sqlglot[rs]` in
+# hash mode); `pip check` then proves the installed set is consistent. Then the two local
+# packages, editable and without resolving again: the warehouse (orchestration/) and the
+# dev-only sample generator (sources/samplegen), built by the locked setuptools.
+$(BIN)/.installed: requirements.lock pyproject.toml sources/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . -e ./sources
+	$(BIN)/pip check
 	touch $@
 
 install: $(BIN)/.installed
+
+# Re-resolve requirements.lock after editing pyproject.toml's dependencies (docs/
+# dependencies.md). Keeps every pin that still fits; `make lock LOCK_ARGS=--upgrade` moves
+# everything to the newest versions allowed, `LOCK_ARGS="--upgrade-package duckdb"` one.
+LOCK_TOOLS := .venv-lock
+lock:
+	test -x $(LOCK_TOOLS)/bin/uv || ($(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet uv)
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes $(LOCK_ARGS) -o requirements.lock
 
 # The dbt manifest is a build artefact: Dagster reads it, never builds it at import.
 manifest: install
@@ -49,9 +65,10 @@ browser:
 	fi
 
 lint: install
-	$(BIN)/ruff check orchestration tests bench
-	$(BIN)/ruff format --check orchestration tests bench
+	$(BIN)/ruff check orchestration sources/samplegen tests bench
+	$(BIN)/ruff format --check orchestration sources/samplegen tests bench
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
+	$(BIN)/lint-imports  # .importlinter: no module imports from a later stage
 
 # From a fresh shell (nothing activated): the venv's bin first on PATH, so that every tool
 # the code location starts (dbt for its preparation, among others) is the venv's own.

@@ -46,7 +46,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 DEFAULT_VERSIONS = 5_000_000
 QUICK_VERSIONS = 200_000
-DEFAULT_SEED = 20240101  # orchestration.samplegen's default
+DEFAULT_SEED = 20240101  # samplegen's default (sources/samplegen)
 BIN = Path(sys.executable).parent
 
 

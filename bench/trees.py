@@ -1,8 +1,8 @@
 """Benchmark landing trees, generated once per (versions, seed) and kept under bench/work/.
 
-A tree is `orchestration.samplegen --bench`: the history's daily one-stop files (CSV and
-JSON Lines) plus the reference catalogue, and an increment dir holding the last day's
-files. ``params.json`` is written last, so a generation that was interrupted is redone.
+A tree is `python -m samplegen --bench` (sources/samplegen): the history's daily one-stop
+files (CSV and JSON Lines) plus the reference catalogue, and an increment dir holding the
+last day's files. ``params.json`` is written last, so a generation that was interrupted is redone.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ def ensure_tree(work: Path, versions: int, seed: int) -> tuple[Tree, float | Non
     """The tree for these parameters, generating it if needed. Also returns the generation
     time in seconds, or None when a cached tree was reused."""
     tree = Tree(versions, seed, work / "trees" / f"v{versions}-s{seed}")
+    # The generator moved to sources/samplegen (module `samplegen`), but this string is the
+    # cache key of the trees already generated under bench/work: changing it would regenerate
+    # the 2.5M/5M/10M-version trees (tens of minutes each) for identical output. Keep it.
     params = {"versions": versions, "seed": seed, "generator": "orchestration.samplegen --bench"}
     marker = tree.root / "params.json"
     if marker.exists() and json.loads(marker.read_text()) == params:
@@ -71,7 +74,7 @@ def ensure_tree(work: Path, versions: int, seed: int) -> tuple[Tree, float | Non
     command = [
         sys.executable,
         "-m",
-        "orchestration.samplegen",
+        "samplegen",
         "--out",
         str(tree.root / "history"),
         "--bench",

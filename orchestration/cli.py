@@ -486,33 +486,13 @@ def _file_status(code: str) -> str:
     return _bilingual(FILE_STATUSES, code)
 
 
-def _run_in_progress(lock_path: Path) -> bool:
-    """Whether a run holds the writer lock, asked without creating or writing any file.
-
-    The writer takes an exclusive flock on the lock file; a shared, non-blocking flock on
-    a read-only handle fails exactly while it is held. No lock file: no run ever started.
-    """
-    import fcntl
-
-    try:
-        handle = lock_path.open("rb")
-    except OSError:  # missing (never run) or unreadable: nothing to say
-        return False
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return False
-
-
 @app.command()
 def status() -> None:
     """Sổ theo dõi tệp và dòng cách ly (bản công bố gần nhất) / ledger and quarantine.
 
     A read command: it opens the publication read-only and writes nothing anywhere.
     """
+    from orchestration.load.warehouse import writer_running
     from orchestration.reports.labels import QUARANTINE_REASONS, SOURCES
 
     settings = _settings()
@@ -566,7 +546,7 @@ def status() -> None:
         # The loader's message already names the file: print the path only when it does not.
         text = message if message and path in message else f"{path}: {message}"
         console.print(f"[red]Từ chối / rejected:[/red] {escape(_one_line(text, 2000))}")
-    if _run_in_progress(settings.lock_path):
+    if writer_running(settings.lock_path):
         console.print("[yellow]Đang có lượt chạy / a run is in progress.[/yellow]")
 
 
@@ -607,8 +587,15 @@ def generate_sample(
     seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên / random seed")] = 20240101,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp / write a synthetic landing tree."""
-    from orchestration.samplegen import generate
-
+    try:
+        # A dev-only distribution (sources/samplegen), not part of the warehouse package.
+        from samplegen import generate
+    except ModuleNotFoundError as exc:
+        console.print(
+            "[red]Chưa cài bộ sinh dữ liệu mẫu / the sample generator is not installed: "
+            "pip install --no-deps -e sources (make install does it)[/red]"
+        )
+        raise typer.Exit(code=2) from exc
     manifest = generate(out, seed=seed)
     console.print(f"Đã sinh / generated {len(manifest.get('files', []))} tệp vào {out}")
 

@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.quality.checkpoint import QualityResult, run_mart_checks
 from orchestration.quality.offline_docs import OFFLINE_SECTION_ID
-from orchestration.reports.contract import MART_COLUMNS
+from orchestration.contract import MART_COLUMNS
 from tests.support.browser import capture
 from tests.support.marts_fixture import build_marts_db
 

@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.samplegen import truth
 from orchestration.settings import Settings
+from samplegen import truth
 from tests.support.pipeline import (
     SAMPLE_LANDING,
     TRUTH_DOSSIERS_PATH,

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.load.warehouse import WarehouseBusy, writer_lock
+from orchestration.load.warehouse import WarehouseBusy, writer_lock, writer_running
 from orchestration.publish import publish
 
 
@@ -76,6 +76,28 @@ def test_a_second_writer_process_is_refused_with_a_clear_message(tmp_path: Path)
         release.set()
         holder.join(10)
     with writer_lock(lock):  # free again once the holder is gone
+        pass
+
+
+def test_the_writer_probe_sees_a_writer_and_creates_nothing(tmp_path: Path) -> None:
+    lock = tmp_path / "data" / "warehouse.lock"
+    assert not writer_running(lock)
+    assert not (tmp_path / "data").exists()  # `cchc status` on a fresh machine writes nothing
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(lock), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        before = lock.stat()
+        assert writer_running(lock)
+        after = lock.stat()
+        assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    finally:
+        release.set()
+        holder.join(10)
+    assert not writer_running(lock)
+    with writer_lock(lock):  # the probe left no lock behind
         pass
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.contract import MART_COLUMNS
 from orchestration.quality.checkpoint import QualityResult, ephemeral_context, run_mart_checks
-from orchestration.reports.contract import MART_COLUMNS
+from tests.support.dbt_harness import run_dbt
 from tests.support.marts_fixture import build_marts_db
 
 QUARTER_Q2 = "calendar = 'official' and grain = 'quarter' and period_key = '2024-Q2'"
@@ -80,28 +81,47 @@ def test_broken_copy_fails_naming_each_broken_rule(broken: QualityResult) -> Non
     key = "calendar, grain, period_key, scope_type, scope_code"
     duplicate = failed[("period_accounting", "expect_compound_columns_to_be_unique", key)]
     assert duplicate.unexpected_count == 2
-    identity = failed[
-        ("period_accounting", "expect_column_values_to_be_between", "chk_resolved_minus_parts")
-    ]
-    assert "resolved = resolved_early + resolved_on_time + resolved_late" in identity.description
     missing = failed[("period_coverage", "expect_column_values_to_be_null", "missing_period")]
     assert "service_rates official month 2023-05" in missing.sample
     assert ("quarantine_summary", "expect_table_to_exist", "") in failed
 
 
 def test_broken_copy_fails_nothing_else(broken: QualityResult) -> None:
-    # rate 1.5 also breaks rate = numerator / denominator; the duplicate makes the other
-    # periods look short in coverage. Nothing unrelated may fail.
+    # The duplicate makes the other periods look short in coverage. The broken identity and
+    # rate = numerator / denominator are dbt's tests (dbt_project/tests), written once there:
+    # test_broken_identity_and_rate_fail_the_dbt_tests. Nothing unrelated may fail.
     expected = {
         ("service_rates", "share_rate"),
-        ("service_rates", "chk_rate_error"),
         ("period_accounting", "calendar, grain, period_key, scope_type, scope_code"),
-        ("period_accounting", "chk_resolved_minus_parts"),
         ("period_coverage", "missing_period"),
         ("period_coverage", "short_period"),
         ("quarantine_summary", ""),
     }
     assert {(f.suite, f.columns) for f in broken.failures} == expected
+
+
+def test_broken_identity_and_rate_fail_the_dbt_tests(analytics: Path, tmp_path: Path) -> None:
+    # The identities are checked once, by dbt's data tests: they pass on the good marts and
+    # each fails on its own break. Copies, so dbt's open connection never holds `analytics`.
+    good = tmp_path / "good.duckdb"
+    shutil.copy(analytics, good)
+    tests = ["assert_period_accounting_balances", "assert_service_rates_bounds"]
+    run_dbt(good, ["test", "--select", *tests], tmp_path / "good")
+    breaks = {
+        "assert_period_accounting_balances": "update marts.period_accounting"
+        " set resolved_late = resolved_late + 1"
+        f" where {QUARTER_Q2} and scope_type = 'agency' and scope_code = '000.00.05.T01'",
+        "assert_service_rates_bounds": "update marts.service_rates set rate = rate + 0.01"
+        f" where {QUARTER_Q2} and scope_type = 'province' and indicator = 'on_time_rate'",
+    }
+    for test, statement in breaks.items():
+        copy = tmp_path / f"{test}.duckdb"
+        shutil.copy(analytics, copy)
+        con = duckdb.connect(str(copy))
+        con.execute(statement)
+        con.close()
+        with pytest.raises(AssertionError, match=test):
+            run_dbt(copy, ["test", "--select", test], tmp_path / test)
 
 
 def test_usage_statistics_are_off(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The synthetic-province generator (orchestration.samplegen) and its expected answer.
+"""The synthetic-province generator (samplegen, sources/samplegen) and its expected answer.
 
 The files are checked with a small reader written here from the contract alone (not the
 project's extractors), so the generator's manifest and truth are verified independently:
@@ -24,9 +24,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.samplegen import generate
-from orchestration.samplegen.planted import REASONS
-from orchestration.samplegen.truth import MEASURES, REPORT_MEASURES, accounting
+from samplegen import generate
+from samplegen.planted import REASONS
+from samplegen.truth import MEASURES, REPORT_MEASURES, accounting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT_ROOT / "sources" / "sample"
@@ -299,7 +299,7 @@ def test_bundled_sample_is_what_the_default_seed_generates(tmp_path: Path) -> No
     fresh, bundled = tree_hashes(tmp_path), tree_hashes(SAMPLE)
     assert sorted(fresh) == sorted(bundled)
     changed = [path for path in fresh if fresh[path] != bundled[path]]
-    assert not changed, f"regenerate with python -m orchestration.samplegen --out {SAMPLE}"
+    assert not changed, f"regenerate with python -m samplegen --out {SAMPLE}"
 
 
 # --------------------------------------------------------------------------- manifest

@@ -22,7 +22,7 @@ from dagster import (
 
 from orchestration.defs.jobs import nightly_job
 from orchestration.defs.resources import WarehouseResource
-from orchestration.load.discovery import SOURCES
+from orchestration.load.discovery import SOURCES, discover
 
 
 def landing_fingerprint(landing_dir: Path) -> tuple[str, int]:
@@ -30,16 +30,11 @@ def landing_fingerprint(landing_dir: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     count = 0
     for source in SOURCES:
-        root = landing_dir / source
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                stat = path.stat()
-                digest.update(
-                    f"{path.relative_to(landing_dir)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
-                )
-                count += 1
+        # The ingest's own walk, so the sensor sees exactly the files a run would take.
+        for landed in discover(landing_dir, source):
+            stat = landed.absolute_path.stat()
+            digest.update(f"{landed.relative_path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+            count += 1
     return digest.hexdigest(), count
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from filelock import FileLock, Timeout, lock_descriptor, unlock_descriptor
 
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
@@ -24,47 +23,44 @@ class WarehouseBusy(RuntimeError):
     """Another process is writing the warehouse."""
 
 
-_held = threading.local()
-
-
 @contextmanager
 def writer_lock(lock_path: Path, wait: bool = False) -> Iterator[None]:
     """Serialise writers across processes (DuckDB allows one writing process).
 
-    Re-entrant within a process: the CLI takes it for the whole run and the Dagster
-    resources take it again around each write without deadlocking on themselves.
+    Re-entrant within a thread: the CLI takes it for the whole run and the Dagster
+    resources take it again around each write without deadlocking on themselves (one
+    ``FileLock`` per path, ``is_singleton``, counts its holds).
     """
-    depth = getattr(_held, "depth", 0)
-    if depth:
-        _held.depth = depth + 1
-        try:
-            yield
-        finally:
-            _held.depth -= 1
-        return
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = lock_path.open("a+")
+    # preserve_lock_file: the file stays on release, so writer_running can probe it.
+    lock = FileLock(lock_path, is_singleton=True, preserve_lock_file=True)
     try:
-        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
-        try:
-            fcntl.flock(handle, flags)
-        except BlockingIOError as exc:
-            raise WarehouseBusy(
-                f"Một lượt chạy khác đang ghi kho dữ liệu ({lock_path}); hãy chờ nó kết thúc. / "
-                "Another run is writing the warehouse; wait for it to finish and try again."
-            ) from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        _held.depth = 1
-        try:
-            yield
-        finally:
-            _held.depth = 0
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        lock.acquire(blocking=wait)
+    except Timeout as exc:
+        raise WarehouseBusy(
+            f"Một lượt chạy khác đang ghi kho dữ liệu ({lock_path}); hãy chờ nó kết thúc. / "
+            "Another run is writing the warehouse; wait for it to finish and try again."
+        ) from exc
+    try:
+        yield
     finally:
-        handle.close()
+        lock.release()
+
+
+def writer_running(lock_path: Path) -> bool:
+    """Whether another process holds the writer lock. Creates and changes nothing (read
+    commands never write): no lock file means no writer, since a writer creates it first."""
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        if not lock_descriptor(fd, blocking=False):  # the primitive FileLock uses
+            return True
+        unlock_descriptor(fd)
+        return False
+    finally:
+        os.close(fd)
 
 
 # Loading commits once per file (a few MB of WAL each); at DuckDB's default 16 MB threshold

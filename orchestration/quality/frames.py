@@ -1,10 +1,11 @@
 """The frames the checks validate: each mart's contract columns, plus helper columns.
 
-Rules across columns (accounting identities, "numerator ≤ denominator except for waiting
-minutes") are computed here as one helper column each — e.g. ``chk_resolved_minus_parts``
-must be 0 — so every rule is one plainly named expectation in the results and in Data
-Docs, instead of an expression hidden in a row condition. Helper columns start with
-``chk_`` or name the subset they hold (``share_rate``: rates of share indicators only).
+Rules across columns ("numerator ≤ denominator except for waiting minutes", "met agrees
+with actual vs target") are computed here as one helper column each — e.g.
+``chk_met_matches_actual`` must be true — so every rule is one plainly named expectation
+in the results and in Data Docs, instead of an expression hidden in a row condition.
+Helper columns start with ``chk_`` or name the subset they hold (``share_rate``: rates of
+share indicators only). The identities are dbt's tests, not helpers here (see suites.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.reports.contract import (
-    ACCOUNTING_COUNTS,
+from orchestration.contract import (
     MART_COLUMNS,
     NON_RATE_INDICATORS,
     TOTAL_CODE,
@@ -80,34 +80,13 @@ def with_helpers(
 
 
 def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame | None]) -> None:
-    if table == "period_accounting":
-        n = {c: _num(frame, c) for c in ACCOUNTING_COUNTS}
-        frame["chk_to_process_minus_received_carried"] = (
-            n["to_process"] - n["received"] - n["carried_over"]
-        )
-        frame["chk_to_process_minus_closed_pending"] = (
-            n["to_process"] - n["resolved"] - n["withdrawn"] - n["pending"]
-        )
-        frame["chk_resolved_minus_parts"] = (
-            n["resolved"] - n["resolved_early"] - n["resolved_on_time"] - n["resolved_late"]
-        )
-        frame["chk_pending_minus_parts"] = (
-            n["pending"] - n["pending_in_time"] - n["pending_overdue"]
-        )
-        frame["chk_received_minus_channels"] = (
-            n["received"] - n["received_online"] - n["received_offline"]
-        )
-    elif table == "service_rates":
+    if table == "service_rates":
         share = ~frame["indicator"].isin(NON_RATE_INDICATORS)
-        numerator, denominator = _num(frame, "numerator"), _num(frame, "denominator")
+        numerator = _num(frame, "numerator")
         rate = _num(frame, "rate")
         frame["share_rate"] = rate.where(share)
         frame["share_numerator"] = numerator.where(share)
         frame["wait_minutes"] = rate.where(~share)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            expected = numerator / denominator
-        frame["chk_rate_error"] = (rate - expected).abs().where(denominator > 0)
-        frame["chk_rate_null_iff_no_denominator"] = rate.isna() == (denominator.fillna(0) == 0)
     elif table == "target_attainment":
         actual, target = _num(frame, "actual_value"), _num(frame, "target_value")
         verdict = pd.Series(np.nan, index=frame.index, dtype="object")
@@ -125,11 +104,6 @@ def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame 
         totals = is_total.groupby([frame[k] for k in keys], dropna=False).transform("sum")
         frame["chk_total_rows_of_scope"] = totals
     elif table == "file_ledger":
-        loaded = frame["status"] == "loaded"
-        balance = (
-            _num(frame, "rows_read") - _num(frame, "rows_loaded") - _num(frame, "rows_quarantined")
-        )
-        frame["chk_loaded_rows_balance"] = balance.where(loaded)
         rejected = frame["status"] == "rejected"
         frame["chk_rejected_has_message"] = (~rejected) | frame["message"].fillna("").ne("")
     elif table == "quarantine_summary":

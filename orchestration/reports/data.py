@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.reports.contract import select_sql
+from orchestration.contract import select_sql
 from orchestration.reports.periods import Period, last_quarter_of, parse_period_key, quarters_ending
 
 # Tables that may name agencies (not part of the contract): the first one present is used.

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from orchestration.contract import INDICATORS
 from orchestration.reports import labels
 from orchestration.reports.charts import TargetLine, bar_chart, line_chart, score_bar
-from orchestration.reports.contract import INDICATORS
 from orchestration.reports.data import ReportData
 from orchestration.reports.numbers import fmt_decimal, fmt_indicator, fmt_int, fmt_points
 from orchestration.reports.periods import parse_period_key

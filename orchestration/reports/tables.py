@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from orchestration.contract import ACCOUNTING_COUNTS, INDICATORS, TOTAL_CODE
 from orchestration.reports import labels
-from orchestration.reports.contract import ACCOUNTING_COUNTS, INDICATORS, TOTAL_CODE
 from orchestration.reports.data import ReportData
 from orchestration.reports.seeds import attach_attainment
 

@@ -19,8 +19,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from orchestration.contract import INDICATORS
 from orchestration.reports import labels
-from orchestration.reports.contract import INDICATORS
 from orchestration.reports.data import ReportData
 from orchestration.reports.tables import (
     accounting_row,

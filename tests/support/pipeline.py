@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
 import json
 import math
 import os
@@ -17,11 +16,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock
 
 from orchestration.settings import PROJECT_ROOT, SAMPLE_LANDING_DIR
 
@@ -251,16 +251,10 @@ def copy_data_dir(source: Path, destination: Path) -> Path:
     return destination
 
 
-@contextlib.contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock shared by the pytest-xdist workers (one file, flock)."""
+def file_lock(path: Path) -> FileLock:
+    """An exclusive lock shared by the pytest-xdist workers (one file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return FileLock(path)
 
 
 # --------------------------------------------------------------------------------------------

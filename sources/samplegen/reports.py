@@ -18,10 +18,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.catalogue import Catalogue
-from orchestration.samplegen.text import strip_diacritics, thousands
-from orchestration.samplegen.truth import REPORT_MEASURES, accounting
-from orchestration.samplegen.writers import new_workbook
+from samplegen.catalogue import Catalogue
+from samplegen.text import strip_diacritics, thousands
+from samplegen.truth import REPORT_MEASURES, accounting
+from samplegen.writers import new_workbook
 
 TOTAL = "*"
 TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"

@@ -1,4 +1,4 @@
-"""``python -m orchestration.samplegen --out DIR [--seed N] [--bench] …``
+"""``python -m samplegen --out DIR [--seed N] [--bench] …``
 
 Writes ``DIR/landing`` (the contract's landing tree) and ``DIR/expected`` (manifest and
 truth). The bundled sample is ``--out sources/sample`` with the default seed.
@@ -12,13 +12,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-from orchestration.samplegen import DEFAULT_SEED, generate
-from orchestration.samplegen.config import DEFAULT_END, DEFAULT_START
+from samplegen import DEFAULT_SEED, generate
+from samplegen.config import DEFAULT_END, DEFAULT_START
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m orchestration.samplegen",
+        prog="python -m samplegen",
         description="Sinh dữ liệu tỉnh tổng hợp / write a synthetic province's landing tree.",
     )
     parser.add_argument("--out", type=Path, required=True, help="output directory")

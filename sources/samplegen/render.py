@@ -9,11 +9,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.formats import DateRenderer
-from orchestration.samplegen.layouts import Style, StyleA, StyleB, canonical, render_a, render_b
-from orchestration.samplegen.manifest import LandedFile
-from orchestration.samplegen.planted import break_cells
-from orchestration.samplegen.writers import (
+from samplegen.formats import DateRenderer
+from samplegen.layouts import Style, StyleA, StyleB, canonical, render_a, render_b
+from samplegen.manifest import LandedFile
+from samplegen.planted import break_cells
+from samplegen.writers import (
     delimited_text,
     encode,
     json_strings,

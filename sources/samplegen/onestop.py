@@ -10,17 +10,17 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.catalogue import Catalogue
-from orchestration.samplegen.config import PLANTS_PER_REASON, SampleConfig, rng_for
-from orchestration.samplegen.dates import DAY, day_number
-from orchestration.samplegen.feeds import Feed, FeedPlan
-from orchestration.samplegen.formats import DateRenderer
-from orchestration.samplegen.layouts import REQUIRED_A, Style
-from orchestration.samplegen.manifest import LandedFile
-from orchestration.samplegen.people import People
-from orchestration.samplegen.planted import REASONS, is_template, make_planted
-from orchestration.samplegen.render import landed_file, render_file
-from orchestration.samplegen.writers import CORRUPT_WORKBOOK
+from samplegen.catalogue import Catalogue
+from samplegen.config import PLANTS_PER_REASON, SampleConfig, rng_for
+from samplegen.dates import DAY, day_number
+from samplegen.feeds import Feed, FeedPlan
+from samplegen.formats import DateRenderer
+from samplegen.layouts import REQUIRED_A, Style
+from samplegen.manifest import LandedFile
+from samplegen.people import People
+from samplegen.planted import REASONS, is_template, make_planted
+from samplegen.render import landed_file, render_file
+from samplegen.writers import CORRUPT_WORKBOOK
 
 
 def export_frame(

@@ -19,9 +19,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.catalogue import Catalogue
-from orchestration.samplegen.dates import DAY
-from orchestration.samplegen.dossiers import NULL
+from samplegen.catalogue import Catalogue
+from samplegen.dates import DAY
+from samplegen.dossiers import NULL
 
 COUNTED_STATUSES = (2, 4, 5, 6, 7, 8, 9, 10)
 RESOLVED_STATUSES = (9, 10)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.dates import DAY
-from orchestration.samplegen.dossiers import NULL
-from orchestration.samplegen.layouts import Style, StyleA
+from samplegen.dates import DAY
+from samplegen.dossiers import NULL
+from samplegen.layouts import Style, StyleA
 
 REASONS = (
     "missing_dossier_code",

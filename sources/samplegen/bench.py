@@ -20,21 +20,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.catalogue import Catalogue, build_catalogue
-from orchestration.samplegen.config import DEFAULT_END, DEFAULT_SEED, DEFAULT_START
-from orchestration.samplegen.dates import DAY, day_number, to_date
-from orchestration.samplegen.dossiers import (
+from samplegen.catalogue import Catalogue, build_catalogue
+from samplegen.config import DEFAULT_END, DEFAULT_SEED, DEFAULT_START
+from samplegen.dates import DAY, day_number, to_date
+from samplegen.dossiers import (
     VERSIONS_PER_DOSSIER,
     expand_versions,
     generate_dossiers,
     per_day_for,
 )
-from orchestration.samplegen.formats import DateRenderer
-from orchestration.samplegen.layouts import StyleA, StyleB, render_a, render_b
-from orchestration.samplegen.manifest import json_bytes
-from orchestration.samplegen.onestop import export_frame
-from orchestration.samplegen.people import build_people
-from orchestration.samplegen.writers import delimited_text, json_strings
+from samplegen.formats import DateRenderer
+from samplegen.layouts import StyleA, StyleB, render_a, render_b
+from samplegen.manifest import json_bytes
+from samplegen.onestop import export_frame
+from samplegen.people import build_people
+from samplegen.writers import delimited_text, json_strings
 
 # JSON values that never need escaping (codes, digits, dates, URLs, e-mails).
 _PLAIN_KEYS = frozenset(
@@ -248,7 +248,7 @@ def generate_bench(
         for path in sorted(files.rows, key=lambda p: p.encode())
     ]
     manifest: dict[str, object] = {
-        "generator": "orchestration.samplegen",
+        "generator": "samplegen",
         "mode": "bench",
         "seed": cfg.seed,
         "start": cfg.start.isoformat(),

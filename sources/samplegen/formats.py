@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from orchestration.samplegen.dates import DAY, MINUTE
-from orchestration.samplegen.dossiers import NULL
+from samplegen.dates import DAY, MINUTE
+from samplegen.dossiers import NULL
 
 # Timestamp styles. "hms"/"hm"/"d" are the layout A text formats, "compact"/"iso" layout B.
 DATE_STYLES = ("hms", "hm", "d", "compact", "iso")

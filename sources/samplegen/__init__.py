@@ -11,17 +11,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from orchestration.samplegen.bench import BenchConfig, generate_bench
-from orchestration.samplegen.dates import day_number
-from orchestration.samplegen.dossiers import VERSIONS_PER_DOSSIER, per_day_for
-from orchestration.samplegen.sample import (
+from samplegen.bench import BenchConfig, generate_bench
+from samplegen.dates import day_number
+from samplegen.dossiers import VERSIONS_PER_DOSSIER, per_day_for
+from samplegen.sample import (
     DEFAULT_END,
     DEFAULT_SEED,
     DEFAULT_START,
     SampleConfig,
     generate_sample,
 )
-from orchestration.samplegen.truth import accounting
+from samplegen.truth import accounting
 
 __all__ = ["DEFAULT_SEED", "accounting", "generate"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.dossiers import FULL, NULL, ONLINE, PARTIAL, POSTAL
-from orchestration.samplegen.formats import (
+from samplegen.dossiers import FULL, NULL, ONLINE, PARTIAL, POSTAL
+from samplegen.formats import (
     CHANNEL_CANON,
     LEVEL_CANON,
     LEVEL_NAMES,
@@ -29,7 +29,7 @@ from orchestration.samplegen.formats import (
     flags,
     pick,
 )
-from orchestration.samplegen.text import nfd, strip_diacritics
+from samplegen.text import nfd, strip_diacritics
 
 HEADERS_A: dict[str, str] = {
     "stt": "STT",

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.catalogue import UNKNOWN_PROCEDURE_CODES, Catalogue, build_catalogue
-from orchestration.samplegen.config import (
+from samplegen.catalogue import UNKNOWN_PROCEDURE_CODES, Catalogue, build_catalogue
+from samplegen.config import (
     DEFAULT_END,
     DEFAULT_SEED,
     DEFAULT_START,
@@ -24,11 +24,11 @@ from orchestration.samplegen.config import (
     SampleConfig,
     rng_for,
 )
-from orchestration.samplegen.dates import DAY, day_number
-from orchestration.samplegen.dossiers import NORMAL, expand_versions, generate_dossiers
-from orchestration.samplegen.feeds import FeedPlan, sample_plan
-from orchestration.samplegen.formats import DateRenderer
-from orchestration.samplegen.manifest import (
+from samplegen.dates import DAY, day_number
+from samplegen.dossiers import NORMAL, expand_versions, generate_dossiers
+from samplegen.feeds import FeedPlan, sample_plan
+from samplegen.formats import DateRenderer
+from samplegen.manifest import (
     LandedFile,
     assign_statuses,
     file_entry,
@@ -36,11 +36,11 @@ from orchestration.samplegen.manifest import (
     path_key,
     write_tree,
 )
-from orchestration.samplegen.onestop import export_frame, one_stop_files
-from orchestration.samplegen.people import build_people
-from orchestration.samplegen.queue import generate_queue
-from orchestration.samplegen.report_plan import REPORTED, report_files
-from orchestration.samplegen.truth import TRUTH_COLUMNS, latest_valid_versions, latest_versions
+from samplegen.onestop import export_frame, one_stop_files
+from samplegen.people import build_people
+from samplegen.queue import generate_queue
+from samplegen.report_plan import REPORTED, report_files
+from samplegen.truth import TRUTH_COLUMNS, latest_valid_versions, latest_versions
 
 __all__ = ["DEFAULT_END", "DEFAULT_SEED", "DEFAULT_START", "SampleConfig", "generate_sample"]
 
@@ -207,7 +207,7 @@ def generate_sample(out: Path, cfg: SampleConfig) -> dict[str, object]:
 
     unknown = sorted(truth.loc[truth["field_code"].isna(), "dossier_code"])
     manifest: dict[str, object] = {
-        "generator": "orchestration.samplegen",
+        "generator": "samplegen",
         "generator_version": GENERATOR_VERSION,
         "mode": "sample",
         "seed": cfg.seed,

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.dates import day_number
+from samplegen.dates import day_number
 
 PROVINCE_CODE = "T01"
 

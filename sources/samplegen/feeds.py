@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from orchestration.samplegen.catalogue import Catalogue
-from orchestration.samplegen.dates import monday_on_or_before, windows
-from orchestration.samplegen.layouts import Style, StyleA, StyleB
+from samplegen.catalogue import Catalogue
+from samplegen.dates import monday_on_or_before, windows
+from samplegen.layouts import Style, StyleA, StyleB
 
 
 @dataclass(frozen=True)

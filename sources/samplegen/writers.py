@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from orchestration.samplegen.text import thousands
+from samplegen.text import thousands
 
 # Core-properties date of every generated workbook: fixed, so re-generating changes no byte.
 WORKBOOK_DATE = datetime(2025, 1, 15, 8, 0, 0)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.catalogue import Catalogue
-from orchestration.samplegen.dates import DAY, HOUR, MINUTE, add_working_days, is_working_day
+from samplegen.catalogue import Catalogue
+from samplegen.dates import DAY, HOUR, MINUTE, add_working_days, is_working_day
 
 NULL = -1
 IN_PERSON, ONLINE, POSTAL = 0, 1, 2

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from orchestration.samplegen.catalogue import Catalogue
-from orchestration.samplegen.config import SampleConfig
-from orchestration.samplegen.dates import official_quarters, official_years
-from orchestration.samplegen.manifest import LandedFile
-from orchestration.samplegen.reports import (
+from samplegen.catalogue import Catalogue
+from samplegen.config import SampleConfig
+from samplegen.dates import official_quarters, official_years
+from samplegen.manifest import LandedFile
+from samplegen.reports import (
     PLANTS,
     ReportSpec,
     apply_plant,
@@ -20,7 +20,7 @@ from orchestration.samplegen.reports import (
     identity_breaks,
     workbook_bytes,
 )
-from orchestration.samplegen.truth import REPORT_MEASURES
+from samplegen.truth import REPORT_MEASURES
 
 REPORTED = (  # (agency name, quarters: all | last2, style overrides)
     ("Sở Tư pháp", "all", {}),

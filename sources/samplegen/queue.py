@@ -13,10 +13,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from orchestration.samplegen.dates import DAY, HOUR, MINUTE, day_number, is_working_day, months
-from orchestration.samplegen.dossiers import NULL
-from orchestration.samplegen.formats import DateRenderer
-from orchestration.samplegen.writers import delimited_text
+from samplegen.dates import DAY, HOUR, MINUTE, day_number, is_working_day, months
+from samplegen.dossiers import NULL
+from samplegen.formats import DateRenderer
+from samplegen.writers import delimited_text
 
 HEADERS = ["Mã cơ quan", "Số phiếu", "Thời điểm lấy số", "Thời điểm gọi số", "Thời điểm kết thúc"]
 
