@@ -8,6 +8,7 @@ from pathlib import Path
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.alerts import due_date_alerts
 from orchestration.defs.dbt import DBT_ASSETS, dbt_project
 from orchestration.defs.ingest import ingest_landing
 from orchestration.defs.jobs import full_run_job, nightly_schedule
@@ -18,7 +19,7 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.sensors import landing_files_sensor
 
 defs = Definitions(
-    assets=[ingest_landing, *DBT_ASSETS, analytics_database, quarterly_reports],
+    assets=[ingest_landing, *DBT_ASSETS, analytics_database, quarterly_reports, due_date_alerts],
     asset_checks=[great_expectations_marts],
     jobs=[full_run_job],
     schedules=[nightly_schedule],
