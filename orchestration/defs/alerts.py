@@ -2,8 +2,6 @@
 a check that warns — never fails the run — when an agency has more overdue dossiers than at
 the previous materialisation."""
 
-from __future__ import annotations
-
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
