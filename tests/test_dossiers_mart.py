@@ -253,3 +253,33 @@ def test_fixture_figures_are_reproduced(fixture_warehouse: Path) -> None:
         query(fixture_warehouse, "select * from marts.service_rates"),
         query(fixture_warehouse, "select * from marts.dossiers"),
     )
+
+
+def test_report_late_dossier_section_is_reproduced(fixture_warehouse: Path) -> None:
+    """The quarterly report's late-resolved list and pending-overdue counts, computed from
+    marts.dossiers, equal period_accounting's resolved_late and pending_overdue per agency."""
+    from orchestration.reports.late_dossiers import late_dossier_figures
+
+    accounting = query(
+        fixture_warehouse,
+        "select * from marts.period_accounting where scope_type = 'agency' and grain = 'quarter'",
+    )
+    con = duckdb.connect(str(fixture_warehouse))
+    try:
+        for (calendar, key), rows in accounting.groupby(["calendar", "period_key"]):
+            _, _, late, pending = late_dossier_figures(con, key, calendar)
+            for row in rows.itertuples():
+                assert sum(1 for r in late if r[0] == row.scope_code) == row.resolved_late
+                assert pending.get(row.scope_code, 0) == row.pending_overdue
+    finally:
+        con.close()
+    # D03: due 05/03, finished 10/03 — late in calendar 2024-Q1, with its file and row
+    con = duckdb.connect(str(fixture_warehouse))
+    try:
+        _, _, late, _ = late_dossier_figures(con, "2024-Q1", "calendar")
+    finally:
+        con.close()
+    assert [(r[1], r[7], r[8]) for r in late] == [
+        ("D03", "one_stop/2024-03-a.csv", 4),
+        ("D11", "one_stop/2024-03-b.csv", 2),
+    ]
