@@ -211,7 +211,7 @@ def test_generated_provinces_are_reproduced_from_marts_dossiers(
 def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("dossiers")
     return build_warehouse(
-        tmp, fx.raw_frames(), select="+dossiers +service_rates period_accounting"
+        tmp, fx.raw_frames(), select="+pending_alerts +service_rates period_accounting +file_ledger"
     )
 
 
@@ -283,3 +283,21 @@ def test_report_late_dossier_section_is_reproduced(fixture_warehouse: Path) -> N
         ("D03", "one_stop/2024-03-a.csv", 4),
         ("D11", "one_stop/2024-03-b.csv", 2),
     ]
+
+
+def test_the_guide_explains_a_figure_with_queries_that_run(fixture_warehouse: Path) -> None:
+    """docs/analyst-guide.md "Explain a figure": every ```sql explain block runs on a dbt-built
+    warehouse; the dossier list of block 2 gives the on-time rate of block 1."""
+    import re
+
+    from orchestration.settings import PROJECT_ROOT
+
+    guide = (PROJECT_ROOT / "docs" / "analyst-guide.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sql explain\n(.*?)^```", guide, re.S | re.M)
+    assert len(blocks) == 5
+    results = [query(fixture_warehouse, sql) for sql in blocks]
+    assert all(len(r.columns) for r in results)
+    rate, dossiers = results[0].iloc[0], results[1]
+    assert len(dossiers) == rate.denominator > 0
+    assert dossiers.in_numerator.sum() == rate.numerator
+    assert results[3].file_path.tolist() == ["one_stop/2024-03-b.csv"]
