@@ -581,6 +581,50 @@ def report(
         console.print(f"{kind}: {path} ({path.stat().st_size:,} bytes)")
 
 
+@app.command()
+def alerts(
+    agency: Annotated[
+        str | None, typer.Option(help="Chỉ một đơn vị / one agency only (mã / code)")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Tính đến ngày / as of, YYYY-MM-DD (mặc định: dữ liệu mới nhất)"
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Thư mục đích / output directory (data/alerts)")
+    ] = None,
+) -> None:
+    """Danh sách hồ sơ quá hạn, sắp đến hạn theo đơn vị / due-date warnings per agency."""
+    from datetime import date
+
+    from orchestration.alerts import write_alerts
+
+    settings = _settings()
+    if not settings.analytics_path.exists():
+        _fail("Chưa có bản công bố nào / nothing published yet: run `cchc run`.", EXIT_FAILED)
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+        files = write_alerts(
+            settings.analytics_path, out or settings.data_dir / "alerts", agency=agency, as_of=day
+        )
+    except (ValueError, LookupError) as exc:
+        _fail(str(exc))
+    overdue = sum(c["overdue"] for c in files.counts.values())
+    due_soon = sum(c["due_soon"] for c in files.counts.values())
+    console.print(
+        f"Tính đến / as of {files.as_of:%d/%m/%Y}: {overdue} hồ sơ quá hạn / overdue, "
+        f"{due_soon} sắp đến hạn / due soon"
+    )
+    console.print(f"Tổng hợp toàn tỉnh / province summary: {files.summary}")
+    for code, path in files.agencies.items():
+        counts = files.counts.get(code, {"overdue": 0, "due_soon": 0})
+        console.print(
+            f"{code}: {counts['overdue']} quá hạn, {counts['due_soon']} sắp đến hạn → {path}"
+        )
+
+
 @app.command("generate-sample")
 def generate_sample(
     out: Annotated[Path, typer.Option(help="Thư mục đích / output directory")],

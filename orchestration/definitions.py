@@ -1,7 +1,7 @@
 """The Dagster code location: `dagster dev -m orchestration.definitions`.
 
 Each module of ``orchestration/defs`` exports its own ``Definitions``; they are merged here
-in the order of the flow (ingest → dbt → checks → publish → reports; jobs, sensor,
+in the order of the flow (ingest → dbt → checks → publish → reports, alerts; jobs, sensor,
 resources).
 """
 
@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from dagster import Definitions
 
-from orchestration.defs import dbt, ingest, jobs, publish, quality, reports, resources, sensors
+from orchestration.defs import (
+    alerts,
+    dbt,
+    ingest,
+    jobs,
+    publish,
+    quality,
+    reports,
+    resources,
+    sensors,
+)
 
 defs = Definitions.merge(
     ingest.defs,
@@ -17,6 +27,7 @@ defs = Definitions.merge(
     quality.defs,
     publish.defs,
     reports.defs,
+    alerts.defs,
     jobs.defs,
     sensors.defs,
     resources.defs,

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.contract import MART_COLUMNS
 from orchestration.quality.checkpoint import QualityResult, run_mart_checks
 from orchestration.quality.offline_docs import OFFLINE_SECTION_ID
-from orchestration.contract import MART_COLUMNS
 from tests.support.browser import capture
 from tests.support.marts_fixture import build_marts_db
 

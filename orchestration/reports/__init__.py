@@ -10,6 +10,7 @@ from pathlib import Path
 
 from orchestration.reports.data import load_report_data
 from orchestration.reports.html import write_html
+from orchestration.reports.late_dossiers import write_late_dossiers
 from orchestration.reports.seeds import TARGETS_CSV, read_item_names, read_targets
 from orchestration.reports.workbook import write_workbook
 
@@ -42,7 +43,14 @@ def write_report(
     target_dir = Path(out_dir) / data.period.key
     target_dir.mkdir(parents=True, exist_ok=True)
     stem = f"bao_cao_cchc_{data.period.key}_{calendar}"
-    return {
+    paths = {
         "xlsx": write_workbook(target_dir / f"{stem}.xlsx", data, targets),
         "html": write_html(target_dir / f"{stem}.html", data, targets, read_item_names()),
     }
+    late = write_late_dossiers(  # beside the report, when the marts carry marts.dossiers
+        Path(analytics_path),
+        target_dir / f"ho_so_tre_han_{data.period.key}_{calendar}.xlsx",
+        data.period.key,
+        calendar,
+    )
+    return paths | ({"late_dossiers": late} if late else {})
