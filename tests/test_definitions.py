@@ -138,7 +138,7 @@ def test_sensor_requests_a_run_only_when_the_landing_tree_changes(
     # A file in a hidden folder (an upload in progress) is not landed, for ingest nor sensor.
     (tmp_path / "one_stop" / ".partial").mkdir()
     (tmp_path / "one_stop" / ".partial" / "c.csv").write_text("z")
-    hidden = landing_files_sensor(build_sensor_context(cursor=cursor))
+    hidden = evaluate(cursor)
     assert isinstance(hidden, SkipReason)
     (tmp_path / "one_stop" / "b.csv").write_text("y")
     changed = evaluate(cursor)
