@@ -6,6 +6,7 @@ attached here so both renderings say the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +17,19 @@ from orchestration.reports.data import ReportData
 from orchestration.reports.seeds import attach_attainment
 
 LEVEL_ORDER = list(labels.LEVELS)
+# targets.csv cites a plan as "<extracted text file> <section>"; the file is ours, not the
+# plan's: an official is shown the section only.
+_INTERNAL_FILE = re.compile(r"^\S+\.(?:txt|pdf|docx?|html?)\s*", re.IGNORECASE)
+
+
+def plan_section(source: object) -> str | None:
+    """``001_ce59746d853f6be3.txt II.2(2)`` → ``Mục II.2(2)``; no section → None."""
+    if source is None or not isinstance(source, str):
+        return None
+    section = _INTERNAL_FILE.sub("", source.strip()).strip()
+    if not section:
+        return None
+    return section if section.lower().startswith(("mục", "phụ lục")) else f"Mục {section}"
 
 
 def value(raw: object) -> float | None:
@@ -103,6 +117,7 @@ def target_table(data: ReportData, targets: pd.DataFrame) -> pd.DataFrame:
     rows["scope_label"] = rows["scope"].map(labels.target_scope_label)
     rows["kind_label"] = rows["kind"].map(lambda k: labels.label(labels.TARGET_KINDS, k))
     rows["status"] = rows["met"].map(lambda m: labels.met_label(None if pd.isna(m) else bool(m)))
+    rows["plan_section"] = rows["source"].map(plan_section)
     return rows
 
 
