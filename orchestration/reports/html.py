@@ -17,7 +17,13 @@ from orchestration.reports import labels
 from orchestration.reports.charts import TargetLine, bar_chart, line_chart, score_bar
 from orchestration.reports.contract import INDICATORS
 from orchestration.reports.data import ReportData
-from orchestration.reports.numbers import fmt_decimal, fmt_indicator, fmt_int, fmt_points
+from orchestration.reports.numbers import (
+    fmt_decimal,
+    fmt_indicator,
+    fmt_int,
+    fmt_percent,
+    fmt_points,
+)
 from orchestration.reports.periods import parse_period_key
 from orchestration.reports.tables import (
     IndexScore,
@@ -245,6 +251,7 @@ def _service_index(data: ReportData, item_names: dict[str, str]) -> str:
         (
             str(n),
             r.name,
+            fmt_percent(value(r.share)),
             fmt_points(value(r.points)),
             fmt_points(value(r.measured_max)),
             fmt_points(value(r.max_points)),
@@ -252,9 +259,13 @@ def _service_index(data: ReportData, item_names: dict[str, str]) -> str:
         for n, r in enumerate(ranking.itertuples(index=False), start=1)
     ]
     ranked = (
-        "<h3>Xếp hạng đơn vị theo tổng điểm</h3>"
+        "<h3>Xếp hạng đơn vị theo tỷ lệ điểm đạt trên tối đa phần đo được</h3>"
+        '<p class="note">Các đơn vị được đo trên số chỉ số khác nhau nên tối đa khác nhau: '
+        "xếp theo tỷ lệ Điểm / Tối đa phần đo được, không theo điểm thô.</p>"
         + _table(
-            ["Hạng", "Đơn vị", "Điểm", "Tối đa phần đo được", "Tối đa"], ranking_rows, {0, 2, 3, 4}
+            ["Hạng", "Đơn vị", "Tỷ lệ đạt", "Điểm", "Tối đa phần đo được", "Tối đa"],
+            ranking_rows,
+            {0, 2, 3, 4, 5},
         )
         if ranking_rows
         else ""
