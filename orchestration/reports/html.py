@@ -126,39 +126,73 @@ def _summary(data: ReportData) -> str:
 
 
 def target_lines(
-    targets: pd.DataFrame, indicator: str, quarter_keys: list[str]
+    targets: pd.DataFrame,
+    indicator: str,
+    quarter_keys: list[str],
+    values: Sequence[float | None] | None = None,
 ) -> list[TargetLine]:
-    """Province targets of an indicator as steps over the quarters of the years they apply."""
+    """Province targets of an indicator as steps over the quarters of the years they apply.
+
+    With the chart's ``values``, a year none of whose quarters has a figure gets no step:
+    a target drawn over an empty year reads as a figure missed.
+    """
     rows = targets[
         (targets["indicator"] == indicator)
         & (targets["scope"] == "province")
         & (targets["kind"].isin(list(LINE_KINDS)))
     ]
     years = [parse_period_key(k).year for k in quarter_keys]
+    if values is None:
+        with_data = set(years)
+    else:
+        with_data = {y for y, v in zip(years, values, strict=True) if v is not None}
     lines = []
     for t in rows.itertuples(index=False):
-        values = [t.target_value if t.year_from <= y <= t.year_to else None for y in years]
-        if all(v is None for v in values):
+        steps = [
+            t.target_value if t.year_from <= y <= t.year_to and y in with_data else None
+            for y in years
+        ]
+        if all(v is None for v in steps):
             continue
         level = fmt_indicator(indicator, t.target_value)
-        lines.append(TargetLine(f"Mục tiêu {t.plan_code}: {LINE_KINDS[t.kind]} {level}", values))
+        lines.append(TargetLine(f"Mục tiêu {t.plan_code}: {LINE_KINDS[t.kind]} {level}", steps))
     return lines
 
 
+def from_first_data(keys: list[str], values: list[float | None]) -> int:
+    """Index of the first quarter with a figure; the last quarter when none has one (the
+    chart then shows the report's own quarter, empty, rather than quarters before data)."""
+    return next((i for i, v in enumerate(values) if v is not None), len(keys) - 1)
+
+
+def _trend_values(data: ReportData, indicator: str, keys: list[str]) -> list[float | None]:
+    rows = data.trend[data.trend["indicator"] == indicator].set_index("period_key")
+    return [value(rows.at[k, "rate"]) if k in rows.index else None for k in keys]
+
+
 def _trends(data: ReportData, targets: pd.DataFrame) -> str:
-    keys = data.trend_keys
+    # The window starts at the first quarter any indicator has a figure, each chart at its
+    # own first figure: quarters before the data began are not drawn as empty.
+    window = data.trend_keys
+    series = {i: _trend_values(data, i, window) for i in INDICATORS}
+    any_data = [
+        next((v for v in vals if v is not None), None)
+        for vals in zip(*series.values(), strict=True)
+    ]
+    start = from_first_data(window, any_data)
+    keys = window[start:]
     cards = []
     for indicator in INDICATORS:
-        rows = data.trend[data.trend["indicator"] == indicator].set_index("period_key")
-        values = [value(rows.at[k, "rate"]) if k in rows.index else None for k in keys]
+        own = from_first_data(keys, series[indicator][start:])
+        chart_keys, values = keys[own:], series[indicator][start:][own:]
         title = labels.INDICATORS[indicator]
         chart = line_chart(
             chart_id=f"xu-huong-{indicator}",
             indicator=indicator,
-            title=f"{title} — toàn tỉnh, {len(keys)} quý",
-            x_labels=[labels.quarter_short(k) for k in keys],
+            title=f"{title} — toàn tỉnh, {len(chart_keys)} quý",
+            x_labels=[labels.quarter_short(k) for k in chart_keys],
             values=values,
-            targets=target_lines(targets, indicator, keys),
+            targets=target_lines(targets, indicator, chart_keys, values),
             percent=indicator not in labels.MINUTE_INDICATORS,
         )
         cards.append(f'<div class="card"><h3>{escape(title)}</h3>{chart}</div>')
@@ -166,7 +200,8 @@ def _trends(data: ReportData, targets: pd.DataFrame) -> str:
     return (
         f'<section id="xu-huong"><h2>Xu hướng {len(keys)} quý gần nhất ({first} – {last}, '
         f"{escape(labels.label(labels.CALENDARS, data.period.calendar))})</h2>"
-        '<p class="note">Đường nét đứt: mục tiêu của kế hoạch cho năm tương ứng, nếu có.</p>'
+        '<p class="note">Đường nét đứt: mục tiêu của kế hoạch cho năm tương ứng, nếu có '
+        "và nếu năm đó có số liệu; biểu đồ bắt đầu từ quý đầu tiên có số liệu.</p>"
         f'<div class="grid">{"".join(cards)}</div></section>'
     )
 
