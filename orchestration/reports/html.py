@@ -6,7 +6,6 @@ reads the same on an office PC without internet. All text goes through ``escape`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -37,6 +36,7 @@ from orchestration.reports.tables import (
     target_table,
     value,
 )
+from orchestration.reports.workbook import labels_ytd
 
 RANKED_INDICATORS = ("on_time_rate", "online_rate")
 MAX_BARS = 30  # beyond this, the best and worst 15 are charted and the rest summarised
@@ -71,7 +71,6 @@ def write_html(
         _quality(data),
     ]
     name = labels.period_name(data.period)
-    generated = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
     published = f", công bố lúc {data.published_at:%d/%m/%Y %H:%M}" if data.published_at else ""
     page = (
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
@@ -80,7 +79,7 @@ def write_html(
         f"<h1>Báo cáo kết quả giải quyết thủ tục hành chính — {escape(name)}</h1>\n"
         f'<p class="period">{escape(labels.period_title(data.period))}</p>\n'
         f'<p class="note">Toàn tỉnh {escape(data.province_code or "")}. Số liệu từ kho dữ liệu '
-        f"CCHC (analytics.duckdb, schema marts{published}); báo cáo lập lúc {generated}. "
+        f"CCHC{published}. "
         f"“{labels.EMPTY}”: "
         "không có số liệu (mẫu số bằng 0).</p>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
@@ -324,17 +323,18 @@ def _targets(data: ReportData, targets: pd.DataFrame) -> str:
         actual = fmt_indicator(r["indicator"], value(r["actual_value"]))
         if r["kind"] == "min_increase":  # the verdict compares with last year: show it
             previous = fmt_indicator(r["indicator"], value(r["previous_value"]))
-            actual = f"{actual} (năm trước {previous})"
+            actual = f"{actual} (cùng kỳ năm trước {previous})"
         cells = [r["plan_code"], r["indicator_label"], r["scope_label"], goal, actual]
         tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
         status = r["status"]
         body.append(f'<tr>{tds}<td class="{css[status]}">{escape(status)}</td></tr>')
-    headers = ["Kế hoạch", "Chỉ số", "Phạm vi", "Mục tiêu", "Thực tế", "Kết quả"]
+    to_date = f"Lũy kế đến {data.period.end:%d/%m/%Y}"
+    headers = ["Kế hoạch", "Chỉ số", "Phạm vi", "Mục tiêu", to_date, "Kết quả"]
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     year = data.period.year
     return (
         f'<section id="chi-tieu"><h2>Chỉ tiêu kế hoạch năm {year}</h2>'
-        f'<p class="note">Đánh giá trên cả năm {year} theo lịch của chỉ tiêu.</p>'
+        f'<p class="note">{escape(labels_ytd(data))}.</p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>"
     )
 

@@ -15,6 +15,7 @@ from orchestration.reports import labels
 from orchestration.reports.contract import ACCOUNTING_COUNTS, INDICATORS, TOTAL_CODE
 from orchestration.reports.data import ReportData
 from orchestration.reports.seeds import attach_attainment
+from orchestration.reports.year_to_date import year_to_date
 
 LEVEL_ORDER = list(labels.LEVELS)
 # targets.csv cites a plan as "<extracted text file> <section>"; the file is ours, not the
@@ -111,8 +112,11 @@ def agency_ranking(data: ReportData, indicator: str) -> pd.DataFrame:
 
 
 def target_table(data: ReportData, targets: pd.DataFrame) -> pd.DataFrame:
-    """Every target of targets.csv applying to the report's year, with the mart's verdict."""
-    rows = attach_attainment(targets, data.attainment, data.period.year)
+    """Every target of targets.csv applying to the report's year, judged on the year to
+    date as of the report period's end (see year_to_date.py)."""
+    year = data.period.year
+    rows = attach_attainment(targets, data.attainment, year)
+    rows = year_to_date(rows, data.attainment, data.months, year, data.period.end)
     rows["indicator_label"] = rows["indicator"].map(lambda i: labels.label(labels.INDICATORS, i))
     rows["scope_label"] = rows["scope"].map(labels.target_scope_label)
     rows["kind_label"] = rows["kind"].map(lambda k: labels.label(labels.TARGET_KINDS, k))

@@ -174,6 +174,8 @@ def write_workbook(path: Path, data: ReportData, targets: pd.DataFrame) -> Path:
             "subject": labels.period_title(data.period),
             "author": "Kho dữ liệu CCHC",
             "comments": "Sinh tự động từ kho dữ liệu CCHC",
+            # The data's time, not the clock's: same period and data, same file.
+            "created": data.published_at or dt.datetime.combine(data.period.end, dt.time()),
         }
     )
     _province_sheet(book, data)
@@ -289,8 +291,7 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
         SHEETS[3],
         data,
         f"CHỈ TIÊU KẾ HOẠCH ÁP DỤNG NĂM {year}",
-        f"Đánh giá trên cả năm {year} theo lịch của chỉ tiêu; chỉ tiêu chưa được đánh giá "
-        f"ghi “Chưa đủ dữ liệu”; {NO_FIGURE}.",
+        f"{labels_ytd(data)}; chỉ tiêu chưa được đánh giá ghi “Chưa đủ dữ liệu”; {NO_FIGURE}.",
     )
     sheet.header(
         HEADER_ROW,
@@ -302,8 +303,8 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
             "Phạm vi",
             "Loại",
             "Mục tiêu",
-            f"Thực tế năm {year}",
-            f"Năm {year - 1}",
+            f"Lũy kế đến {data.period.end:%d/%m/%Y}",
+            f"Cùng kỳ năm {year - 1}",
             "Kết quả",
             "Lịch",
             "Mục trong kế hoạch",
@@ -339,6 +340,15 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
         for col, (cell, fmt) in enumerate(cells):
             sheet.put(row, col, cell, fmt)
     sheet.finish(HEADER_ROW + 1, 3, max_width=50)
+
+
+def labels_ytd(data: ReportData) -> str:
+    """The label of the targets' figures: the year to date as of the period's end."""
+    return (
+        f"Số liệu lũy kế từ đầu năm {data.period.year} đến hết ngày "
+        f"{data.period.end:%d/%m/%Y} (cuối kỳ báo cáo), theo lịch của chỉ tiêu; "
+        "cùng kỳ năm trước: đến cùng ngày"
+    )
 
 
 def _reconciliation_sheet(book: _Book, data: ReportData) -> None:
