@@ -36,7 +36,7 @@ from orchestration.reports.tables import (
     target_table,
     value,
 )
-from orchestration.reports.workbook import labels_ytd
+from orchestration.reports.year_to_date import ytd_label
 
 RANKED_INDICATORS = ("on_time_rate", "online_rate")
 MAX_BARS = 30  # beyond this, the best and worst 15 are charted and the rest summarised
@@ -334,7 +334,7 @@ def _targets(data: ReportData, targets: pd.DataFrame) -> str:
     year = data.period.year
     return (
         f'<section id="chi-tieu"><h2>Chỉ tiêu kế hoạch năm {year}</h2>'
-        f'<p class="note">{escape(labels_ytd(data))}.</p>'
+        f'<p class="note">{escape(ytd_label(data.period))}.</p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>"
     )
 

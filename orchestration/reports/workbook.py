@@ -35,6 +35,7 @@ from orchestration.reports.tables import (
     target_table,
     value,
 )
+from orchestration.reports.year_to_date import ytd_label
 
 SHEETS = (
     "Tổng hợp toàn tỉnh",
@@ -291,7 +292,8 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
         SHEETS[3],
         data,
         f"CHỈ TIÊU KẾ HOẠCH ÁP DỤNG NĂM {year}",
-        f"{labels_ytd(data)}; chỉ tiêu chưa được đánh giá ghi “Chưa đủ dữ liệu”; {NO_FIGURE}.",
+        f"{ytd_label(data.period)}; chỉ tiêu chưa được đánh giá ghi “Chưa đủ dữ liệu”; "
+        f"{NO_FIGURE}.",
     )
     sheet.header(
         HEADER_ROW,
@@ -340,15 +342,6 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
         for col, (cell, fmt) in enumerate(cells):
             sheet.put(row, col, cell, fmt)
     sheet.finish(HEADER_ROW + 1, 3, max_width=50)
-
-
-def labels_ytd(data: ReportData) -> str:
-    """The label of the targets' figures: the year to date as of the period's end."""
-    return (
-        f"Số liệu lũy kế từ đầu năm {data.period.year} đến hết ngày "
-        f"{data.period.end:%d/%m/%Y} (cuối kỳ báo cáo), theo lịch của chỉ tiêu; "
-        "cùng kỳ năm trước: đến cùng ngày"
-    )
 
 
 def _reconciliation_sheet(book: _Book, data: ReportData) -> None:

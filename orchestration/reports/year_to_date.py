@@ -14,11 +14,21 @@ import datetime as dt
 
 import pandas as pd
 
+from orchestration.reports.periods import Period
+
 
 def value(raw: object) -> float | None:
     if raw is None or bool(pd.isna(raw)):  # type: ignore[arg-type]
         return None
     return float(raw)  # type: ignore[arg-type]
+
+
+def ytd_label(period: Period) -> str:
+    """How the targets' figures are labelled: the year to date as of the period's end."""
+    return (
+        f"Số liệu lũy kế từ đầu năm {period.year} đến hết ngày {period.end:%d/%m/%Y} "
+        "(cuối kỳ báo cáo), theo lịch của chỉ tiêu; cùng kỳ năm trước: đến cùng ngày"
+    )
 
 
 def _same_day_a_year_before(day: dt.date) -> dt.date:
