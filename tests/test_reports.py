@@ -150,11 +150,11 @@ def test_levels_and_agencies(workbook: openpyxl.Workbook) -> None:
     assert [r[0] for r in levels] == ["Cấp tỉnh", "Cấp huyện", "Cấp xã", "Toàn tỉnh"]
     agencies = rows_of(workbook["Theo đơn vị"])
     assert ("000.00.01.T01", "Sở Công Thương", "Cấp tỉnh") in [r[:3] for r in agencies]
-    # The commune received nothing in 2024-Q2: its received-based rates are "—", not 0.
+    # The commune received nothing in 2024-Q2: its received-based rates are empty, not 0.
     commune = next(r for r in agencies if r[0] == "000.21.31.T01")
     header = [c.value for c in workbook["Theo đơn vị"][5]]
     assert commune[header.index("Mới tiếp nhận")] == 0
-    assert commune[header.index("Trực tuyến")] == "—"
+    assert commune[header.index("Trực tuyến")] is None  # empty cell, not 0
 
 
 def test_agency_codes_stand_in_when_marts_have_no_names(tmp_path: Path) -> None:

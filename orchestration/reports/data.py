@@ -38,6 +38,7 @@ class ReportData:
     trend: pd.DataFrame  # province service_rates of the quarters ending with the period
     trend_keys: list[str]  # those quarters, oldest first (some may have no rows)
     attainment: pd.DataFrame  # target_attainment of the period's year and the year before
+    months: pd.DataFrame  # month service_rates of those two years, every calendar and scope
     reconciliation: pd.DataFrame  # report rows whose window overlaps the period
     service_index: pd.DataFrame  # service_index rows of the period
     file_ledger: pd.DataFrame
@@ -72,6 +73,12 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
             select_sql("target_attainment") + " where year in (?, ?)",
             [key.year, key.year - 1],
         )
+        months = _df(
+            con,
+            select_sql("service_rates") + " where grain = 'month' and period_key like ?"
+            " or grain = 'month' and period_key like ?",
+            [f"{key.year}-%", f"{key.year - 1}-%"],
+        )
         # Both windows include both end days, so they overlap unless one ends first.
         reconciliation = _df(
             con,
@@ -99,6 +106,7 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
         trend=trend,
         trend_keys=trend_keys,
         attainment=attainment,
+        months=months,
         reconciliation=reconciliation,
         service_index=service_index,
         file_ledger=file_ledger,

@@ -6,7 +6,6 @@ reads the same on an office PC without internet. All text goes through ``escape`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -17,7 +16,13 @@ from orchestration.contract import INDICATORS
 from orchestration.reports import labels
 from orchestration.reports.charts import TargetLine, bar_chart, line_chart, score_bar
 from orchestration.reports.data import ReportData
-from orchestration.reports.numbers import fmt_decimal, fmt_indicator, fmt_int, fmt_points
+from orchestration.reports.numbers import (
+    fmt_decimal,
+    fmt_indicator,
+    fmt_int,
+    fmt_percent,
+    fmt_points,
+)
 from orchestration.reports.periods import parse_period_key
 from orchestration.reports.tables import (
     IndexScore,
@@ -31,6 +36,7 @@ from orchestration.reports.tables import (
     target_table,
     value,
 )
+from orchestration.reports.year_to_date import ytd_label
 
 RANKED_INDICATORS = ("on_time_rate", "online_rate")
 MAX_BARS = 30  # beyond this, the best and worst 15 are charted and the rest summarised
@@ -65,7 +71,6 @@ def write_html(
         _quality(data),
     ]
     name = labels.period_name(data.period)
-    generated = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
     published = f", công bố lúc {data.published_at:%d/%m/%Y %H:%M}" if data.published_at else ""
     page = (
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
@@ -74,7 +79,7 @@ def write_html(
         f"<h1>Báo cáo kết quả giải quyết thủ tục hành chính — {escape(name)}</h1>\n"
         f'<p class="period">{escape(labels.period_title(data.period))}</p>\n'
         f'<p class="note">Toàn tỉnh {escape(data.province_code or "")}. Số liệu từ kho dữ liệu '
-        f"CCHC (analytics.duckdb, schema marts{published}); báo cáo lập lúc {generated}. "
+        f"CCHC{published}. "
         f"“{labels.EMPTY}”: "
         "không có số liệu (mẫu số bằng 0).</p>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
@@ -120,39 +125,73 @@ def _summary(data: ReportData) -> str:
 
 
 def target_lines(
-    targets: pd.DataFrame, indicator: str, quarter_keys: list[str]
+    targets: pd.DataFrame,
+    indicator: str,
+    quarter_keys: list[str],
+    values: Sequence[float | None] | None = None,
 ) -> list[TargetLine]:
-    """Province targets of an indicator as steps over the quarters of the years they apply."""
+    """Province targets of an indicator as steps over the quarters of the years they apply.
+
+    With the chart's ``values``, a year none of whose quarters has a figure gets no step:
+    a target drawn over an empty year reads as a figure missed.
+    """
     rows = targets[
         (targets["indicator"] == indicator)
         & (targets["scope"] == "province")
         & (targets["kind"].isin(list(LINE_KINDS)))
     ]
     years = [parse_period_key(k).year for k in quarter_keys]
+    if values is None:
+        with_data = set(years)
+    else:
+        with_data = {y for y, v in zip(years, values, strict=True) if v is not None}
     lines = []
     for t in rows.itertuples(index=False):
-        values = [t.target_value if t.year_from <= y <= t.year_to else None for y in years]
-        if all(v is None for v in values):
+        steps = [
+            t.target_value if t.year_from <= y <= t.year_to and y in with_data else None
+            for y in years
+        ]
+        if all(v is None for v in steps):
             continue
         level = fmt_indicator(indicator, t.target_value)
-        lines.append(TargetLine(f"Mục tiêu {t.plan_code}: {LINE_KINDS[t.kind]} {level}", values))
+        lines.append(TargetLine(f"Mục tiêu {t.plan_code}: {LINE_KINDS[t.kind]} {level}", steps))
     return lines
 
 
+def from_first_data(keys: list[str], values: list[float | None]) -> int:
+    """Index of the first quarter with a figure; the last quarter when none has one (the
+    chart then shows the report's own quarter, empty, rather than quarters before data)."""
+    return next((i for i, v in enumerate(values) if v is not None), len(keys) - 1)
+
+
+def _trend_values(data: ReportData, indicator: str, keys: list[str]) -> list[float | None]:
+    rows = data.trend[data.trend["indicator"] == indicator].set_index("period_key")
+    return [value(rows.at[k, "rate"]) if k in rows.index else None for k in keys]
+
+
 def _trends(data: ReportData, targets: pd.DataFrame) -> str:
-    keys = data.trend_keys
+    # The window starts at the first quarter any indicator has a figure, each chart at its
+    # own first figure: quarters before the data began are not drawn as empty.
+    window = data.trend_keys
+    series = {i: _trend_values(data, i, window) for i in INDICATORS}
+    any_data = [
+        next((v for v in vals if v is not None), None)
+        for vals in zip(*series.values(), strict=True)
+    ]
+    start = from_first_data(window, any_data)
+    keys = window[start:]
     cards = []
     for indicator in INDICATORS:
-        rows = data.trend[data.trend["indicator"] == indicator].set_index("period_key")
-        values = [value(rows.at[k, "rate"]) if k in rows.index else None for k in keys]
+        own = from_first_data(keys, series[indicator][start:])
+        chart_keys, values = keys[own:], series[indicator][start:][own:]
         title = labels.INDICATORS[indicator]
         chart = line_chart(
             chart_id=f"xu-huong-{indicator}",
             indicator=indicator,
-            title=f"{title} — toàn tỉnh, {len(keys)} quý",
-            x_labels=[labels.quarter_short(k) for k in keys],
+            title=f"{title} — toàn tỉnh, {len(chart_keys)} quý",
+            x_labels=[labels.quarter_short(k) for k in chart_keys],
             values=values,
-            targets=target_lines(targets, indicator, keys),
+            targets=target_lines(targets, indicator, chart_keys, values),
             percent=indicator not in labels.MINUTE_INDICATORS,
         )
         cards.append(f'<div class="card"><h3>{escape(title)}</h3>{chart}</div>')
@@ -160,7 +199,8 @@ def _trends(data: ReportData, targets: pd.DataFrame) -> str:
     return (
         f'<section id="xu-huong"><h2>Xu hướng {len(keys)} quý gần nhất ({first} – {last}, '
         f"{escape(labels.label(labels.CALENDARS, data.period.calendar))})</h2>"
-        '<p class="note">Đường nét đứt: mục tiêu của kế hoạch cho năm tương ứng, nếu có.</p>'
+        '<p class="note">Đường nét đứt: mục tiêu của kế hoạch cho năm tương ứng, nếu có '
+        "và nếu năm đó có số liệu; biểu đồ bắt đầu từ quý đầu tiên có số liệu.</p>"
         f'<div class="grid">{"".join(cards)}</div></section>'
     )
 
@@ -245,6 +285,7 @@ def _service_index(data: ReportData, item_names: dict[str, str]) -> str:
         (
             str(n),
             r.name,
+            fmt_percent(value(r.share)),
             fmt_points(value(r.points)),
             fmt_points(value(r.measured_max)),
             fmt_points(value(r.max_points)),
@@ -252,9 +293,13 @@ def _service_index(data: ReportData, item_names: dict[str, str]) -> str:
         for n, r in enumerate(ranking.itertuples(index=False), start=1)
     ]
     ranked = (
-        "<h3>Xếp hạng đơn vị theo tổng điểm</h3>"
+        "<h3>Xếp hạng đơn vị theo tỷ lệ điểm đạt trên tối đa phần đo được</h3>"
+        '<p class="note">Các đơn vị được đo trên số chỉ số khác nhau nên tối đa khác nhau: '
+        "xếp theo tỷ lệ Điểm / Tối đa phần đo được, không theo điểm thô.</p>"
         + _table(
-            ["Hạng", "Đơn vị", "Điểm", "Tối đa phần đo được", "Tối đa"], ranking_rows, {0, 2, 3, 4}
+            ["Hạng", "Đơn vị", "Tỷ lệ đạt", "Điểm", "Tối đa phần đo được", "Tối đa"],
+            ranking_rows,
+            {0, 2, 3, 4, 5},
         )
         if ranking_rows
         else ""
@@ -278,17 +323,18 @@ def _targets(data: ReportData, targets: pd.DataFrame) -> str:
         actual = fmt_indicator(r["indicator"], value(r["actual_value"]))
         if r["kind"] == "min_increase":  # the verdict compares with last year: show it
             previous = fmt_indicator(r["indicator"], value(r["previous_value"]))
-            actual = f"{actual} (năm trước {previous})"
+            actual = f"{actual} (cùng kỳ năm trước {previous})"
         cells = [r["plan_code"], r["indicator_label"], r["scope_label"], goal, actual]
         tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
         status = r["status"]
         body.append(f'<tr>{tds}<td class="{css[status]}">{escape(status)}</td></tr>')
-    headers = ["Kế hoạch", "Chỉ số", "Phạm vi", "Mục tiêu", "Thực tế", "Kết quả"]
+    to_date = f"Lũy kế đến {data.period.end:%d/%m/%Y}"
+    headers = ["Kế hoạch", "Chỉ số", "Phạm vi", "Mục tiêu", to_date, "Kết quả"]
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     year = data.period.year
     return (
         f'<section id="chi-tieu"><h2>Chỉ tiêu kế hoạch năm {year}</h2>'
-        f'<p class="note">Đánh giá trên cả năm {year} theo lịch của chỉ tiêu.</p>'
+        f'<p class="note">{escape(ytd_label(data.period))}.</p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>"
     )
 

@@ -6,6 +6,7 @@ attached here so both renderings say the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,8 +15,22 @@ from orchestration.contract import ACCOUNTING_COUNTS, INDICATORS, TOTAL_CODE
 from orchestration.reports import labels
 from orchestration.reports.data import ReportData
 from orchestration.reports.seeds import attach_attainment
+from orchestration.reports.year_to_date import year_to_date
 
 LEVEL_ORDER = list(labels.LEVELS)
+# targets.csv cites a plan as "<extracted text file> <section>"; the file is ours, not the
+# plan's: an official is shown the section only.
+_INTERNAL_FILE = re.compile(r"^\S+\.(?:txt|pdf|docx?|html?)\s*", re.IGNORECASE)
+
+
+def plan_section(source: object) -> str | None:
+    """``001_ce59746d853f6be3.txt II.2(2)`` → ``Mục II.2(2)``; no section → None."""
+    if source is None or not isinstance(source, str):
+        return None
+    section = _INTERNAL_FILE.sub("", source.strip()).strip()
+    if not section:
+        return None
+    return section if section.lower().startswith(("mục", "phụ lục")) else f"Mục {section}"
 
 
 def value(raw: object) -> float | None:
@@ -97,12 +112,16 @@ def agency_ranking(data: ReportData, indicator: str) -> pd.DataFrame:
 
 
 def target_table(data: ReportData, targets: pd.DataFrame) -> pd.DataFrame:
-    """Every target of targets.csv applying to the report's year, with the mart's verdict."""
-    rows = attach_attainment(targets, data.attainment, data.period.year)
+    """Every target of targets.csv applying to the report's year, judged on the year to
+    date as of the report period's end (see year_to_date.py)."""
+    year = data.period.year
+    rows = attach_attainment(targets, data.attainment, year)
+    rows = year_to_date(rows, data.attainment, data.months, year, data.period.end)
     rows["indicator_label"] = rows["indicator"].map(lambda i: labels.label(labels.INDICATORS, i))
     rows["scope_label"] = rows["scope"].map(labels.target_scope_label)
     rows["kind_label"] = rows["kind"].map(lambda k: labels.label(labels.TARGET_KINDS, k))
     rows["status"] = rows["met"].map(lambda m: labels.met_label(None if pd.isna(m) else bool(m)))
+    rows["plan_section"] = rows["source"].map(plan_section)
     return rows
 
 
@@ -267,8 +286,13 @@ def index_score(
 
 
 def index_ranking(data: ReportData) -> pd.DataFrame:
-    """Agencies by their service index total, best first, with the maximum of what was
-    measured for each (an agency with no dossiers scores fewer items, not a worse 0)."""
+    """Agencies by their share of the measured maximum, best first, points shown beside it.
+
+    Agencies are measured on different items (one with no queue desk has no waiting-time
+    item), so raw points compare unequal maxima: 70 of 78 (89.7%) beats 72 of 82 (87.8%).
+    ``share`` = points / the maximum of the items measured for that agency; an agency with
+    nothing measured has no share and comes last.
+    """
     si = data.service_index
     agencies = si[si["scope_type"] == "agency"]
     totals = agencies[agencies["group_code"] == TOTAL_CODE]
@@ -279,7 +303,13 @@ def index_ranking(data: ReportData) -> pd.DataFrame:
     ]
     items = agencies[~pd.Series(own, index=agencies.index, dtype=bool)]
     measured = items[items["points"].notna()].groupby("scope_code")["max_points"].sum()
-    ranked["measured_max"] = ranked["scope_code"].map(measured).fillna(0.0)
+    ranked["measured_max"] = ranked["scope_code"].map(measured).fillna(0.0).astype(float)
+    points = pd.to_numeric(ranked["points"], errors="coerce").astype(float)
+    ranked["share"] = (points / ranked["measured_max"].where(ranked["measured_max"] > 0)).astype(
+        float
+    )
     ranked["name"] = ranked["scope_code"].map(data.agency_name)
-    ranked = ranked.sort_values(["points", "name"], ascending=[False, True], na_position="last")
+    ranked = ranked.sort_values(
+        ["share", "points", "name"], ascending=[False, False, True], na_position="last"
+    )
     return ranked.reset_index(drop=True)

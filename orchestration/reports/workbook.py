@@ -3,8 +3,12 @@
 Numbers are written as numbers with an Excel number format (``0.0%``, ``#,##0``), not as
 text: Excel then shows them with the reader's locale separators — ``95,3%`` and ``1.234``
 on a Vietnamese-locale Windows/Office, which is what provincial offices run — and they
-stay numbers an official can sum or chart. A NULL figure (denominator 0) is written as
-``—``, never as 0.
+stay numbers an official can sum or chart. A NULL figure (denominator 0) is left as an
+empty cell, never 0 and never a ``—`` text (which would break sums and filters in a numeric
+column); each sheet's note says what an empty cell means.
+
+Every sheet prints on A4 landscape, one page wide, with its table's header row repeated
+on every page and an autofilter on its (first) table.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from orchestration.reports.tables import (
     target_table,
     value,
 )
+from orchestration.reports.year_to_date import ytd_label
 
 SHEETS = (
     "Tổng hợp toàn tỉnh",
@@ -47,6 +52,8 @@ INCREASE = "+0.0%"
 DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
 HEADER_ROW = 4  # rows 0-2: title, period, note; row 3 blank
+A4 = 9  # xlsxwriter paper code
+NO_FIGURE = "ô trống: không có số liệu (mẫu số bằng 0), không phải số 0"
 WIDE_COUNTS = ["to_process", "received", "received_online", "resolved", "resolved_late"]
 WIDE_COUNTS += ["pending", "pending_overdue"]
 
@@ -58,11 +65,20 @@ class _Sheet:
         self.book = book
         self.ws: Worksheet = book.wb.add_worksheet(name)
         self.widths: dict[int, int] = {}
+        self.last_row = 0
+        self.last_col = 0
+        self.first_table: tuple[int, int] | None = None  # header row, number of columns
+
+    def _seen(self, row: int, col: int) -> None:
+        self.last_row = max(self.last_row, row)
+        self.last_col = max(self.last_col, col)
 
     def put(self, row: int, col: int, raw: object, fmt: Format | None = None) -> None:
         f = fmt or self.book.text
+        self._seen(row, col)
         if raw is None or (not isinstance(raw, str) and bool(pd.isna(raw))):  # type: ignore[arg-type]
-            self.ws.write_string(row, col, labels.EMPTY, self.book.dash)
+            # Empty, not "—": a text in a numeric column breaks sums and number filters.
+            self.ws.write_blank(row, col, None, f)
             return
         if isinstance(raw, bool):
             raw = "Có" if raw else "Không"
@@ -77,6 +93,9 @@ class _Sheet:
             self._grow(col, len(str(raw)))
 
     def header(self, row: int, names: Sequence[str]) -> None:
+        if self.first_table is None:
+            self.first_table = (row, len(names))
+        self._seen(row, len(names) - 1)
         for col, name in enumerate(names):
             self.ws.write_string(row, col, name, self.book.header)
             # Headers wrap: count the longest word, not the whole text.
@@ -89,10 +108,31 @@ class _Sheet:
     def _grow(self, col: int, width: int) -> None:
         self.widths[col] = max(self.widths.get(col, 0), width)
 
-    def finish(self, freeze_row: int, freeze_col: int = 0, max_width: int = 60) -> None:
+    def finish(
+        self,
+        freeze_row: int,
+        freeze_col: int = 0,
+        max_width: int = 60,
+        table_last_row: int | None = None,
+    ) -> None:
+        """Column widths, frozen panes and the print setup; the autofilter covers the first
+        table, down to ``table_last_row`` (default: the sheet's last row)."""
         for col, width in self.widths.items():
             self.ws.set_column(col, col, min(max(width + 2, 8), max_width))
         self.ws.freeze_panes(freeze_row, freeze_col)
+        ws = self.ws
+        ws.set_paper(A4)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages long as it takes
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.center_horizontally()
+        ws.set_footer("&CTrang &P/&N")
+        ws.print_area(0, 0, self.last_row, self.last_col)
+        if self.first_table is not None:
+            header_row, columns = self.first_table
+            ws.repeat_rows(header_row)
+            last = self.last_row if table_last_row is None else table_last_row
+            ws.autofilter(header_row, 0, max(last, header_row), columns - 1)
 
 
 class _Book:
@@ -109,7 +149,6 @@ class _Book:
         )
         self.text = add({**base, "border": 1})
         self.bold = add({**base, "border": 1, "bold": True})
-        self.dash = add({**base, "border": 1, "align": "center", "font_color": "#888888"})
         self.wrap = add({**base, "border": 1, "text_wrap": True})
         self.integer = add({**base, "border": 1, "num_format": INTEGER})
         self.minutes = add({**base, "border": 1, "num_format": MINUTES})
@@ -135,7 +174,9 @@ def write_workbook(path: Path, data: ReportData, targets: pd.DataFrame) -> Path:
             "title": f"Báo cáo CCHC {labels.period_name(data.period)}",
             "subject": labels.period_title(data.period),
             "author": "Kho dữ liệu CCHC",
-            "comments": "Sinh tự động từ analytics.duckdb (schema marts)",
+            "comments": "Sinh tự động từ kho dữ liệu CCHC",
+            # The data's time, not the clock's: same period and data, same file.
+            "created": data.published_at or dt.datetime.combine(data.period.end, dt.time()),
         }
     )
     _province_sheet(book, data)
@@ -163,8 +204,7 @@ def _province_sheet(book: _Book, data: ReportData) -> None:
         SHEETS[0],
         data,
         f"BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH — TOÀN TỈNH {province}".strip(),
-        "Tỷ lệ = tử số / mẫu số, cộng từ số hồ sơ (không lấy trung bình các tỷ lệ); "
-        "“—” là không có số liệu (mẫu số bằng 0).",
+        f"Tỷ lệ = tử số / mẫu số, cộng từ số hồ sơ (không lấy trung bình các tỷ lệ); {NO_FIGURE}.",
     )
     sheet.header(
         HEADER_ROW,
@@ -183,6 +223,7 @@ def _province_sheet(book: _Book, data: ReportData) -> None:
         sheet.put(row, 6, r.denominator_terms)
         sheet.put(row, 7, r.indicator)
         row += 1
+    indicators_end = row - 1
     row += 1
     sheet.section(row, "Số liệu hồ sơ trong kỳ (Biểu 06)")
     row += 1
@@ -195,8 +236,8 @@ def _province_sheet(book: _Book, data: ReportData) -> None:
         sheet.put(row, 1, text, book.bold if emphasis else book.text)
         sheet.put(row, 2, counts.get(code), book.integer)
         sheet.put(row, 3, code)
-    sheet.finish(HEADER_ROW + 1)
-    sheet.ws.set_column(1, 1, 58)
+    sheet.widths[1] = 56
+    sheet.finish(HEADER_ROW + 1, table_last_row=indicators_end)
 
 
 def _scope_sheet(book: _Book, data: ReportData, scope_type: str, name: str) -> None:
@@ -206,7 +247,7 @@ def _scope_sheet(book: _Book, data: ReportData, scope_type: str, name: str) -> N
         name,
         data,
         "KẾT QUẢ THEO CẤP HÀNH CHÍNH" if is_level else "KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ",
-        "Số hồ sơ và các tỷ lệ của kỳ; “—”: không có số liệu. Mã chỉ số ở trang Tổng hợp.",
+        f"Số hồ sơ và các tỷ lệ của kỳ; {NO_FIGURE}. Mã chỉ số ở trang Tổng hợp.",
     )
     ident = ["Cấp", "Mã"] if is_level else ["Mã đơn vị", "Tên đơn vị", "Cấp"]
     count_headers = [labels.ACCOUNTING_SHORT[c] for c in WIDE_COUNTS]
@@ -251,8 +292,8 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
         SHEETS[3],
         data,
         f"CHỈ TIÊU KẾ HOẠCH ÁP DỤNG NĂM {year}",
-        f"Đánh giá trên cả năm {year} theo lịch của chỉ tiêu (marts.target_attainment); "
-        "chỉ tiêu chưa được đánh giá ghi “Chưa đủ dữ liệu”.",
+        f"{ytd_label(data.period)}; chỉ tiêu chưa được đánh giá ghi “Chưa đủ dữ liệu”; "
+        f"{NO_FIGURE}.",
     )
     sheet.header(
         HEADER_ROW,
@@ -264,11 +305,11 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
             "Phạm vi",
             "Loại",
             "Mục tiêu",
-            f"Thực tế năm {year}",
-            f"Năm {year - 1}",
+            f"Lũy kế đến {data.period.end:%d/%m/%Y}",
+            f"Cùng kỳ năm {year - 1}",
             "Kết quả",
             "Lịch",
-            "Nguồn",
+            "Mục trong kế hoạch",
             "Trích dẫn kế hoạch",
         ],
     )
@@ -295,7 +336,7 @@ def _targets_sheet(book: _Book, data: ReportData, targets: pd.DataFrame) -> None
             (value(r["previous_value"]), actual_format),
             (r["status"], status_format.get(r["status"], book.no_data)),
             (labels.label(labels.CALENDARS, r["calendar"]), book.text),
-            (r["source"], book.text),
+            (r["plan_section"], book.text),
             (r["quote"], book.text),
         ]
         for col, (cell, fmt) in enumerate(cells):
@@ -360,8 +401,8 @@ def _quality_sheet(book: _Book, data: ReportData) -> None:
         SHEETS[5],
         data,
         "CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO",
-        "Lũy kế mọi tệp đã tiếp nhận (không riêng kỳ báo cáo): marts.file_ledger, "
-        "marts.quarantine_summary.",
+        "Lũy kế mọi tệp đã tiếp nhận (không riêng kỳ báo cáo); số dòng trống: tệp trùng "
+        "hoặc bị từ chối, không đọc dòng nào.",
     )
     sheet.header(
         HEADER_ROW, ["Nguồn", "Trạng thái", "Số tệp", "Dòng đọc", "Dòng nạp", "Dòng cách ly"]
