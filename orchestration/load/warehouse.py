@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.extract.raw_schema import column_names, create_statements
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
-from orchestration.load.ddl import column_names, create_statements
 from orchestration.settings import duckdb_config
 
 
