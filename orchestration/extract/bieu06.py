@@ -43,9 +43,9 @@ import openpyxl
 import pandas as pd
 
 from orchestration.extract.headers import normalise_header, strip_diacritics
+from orchestration.extract.raw_schema import column_names
 from orchestration.extract.reference import validate_rows
 from orchestration.extract.types import QUARANTINE_COLUMNS, Extracted, RejectedFile
-from orchestration.load.ddl import column_names
 from orchestration.validate.report_schema import (
     COUNT_COLUMNS,
     TOTAL_FIELD_NAME,

@@ -57,10 +57,10 @@ from orchestration.extract.parsing import (
     parse_datetimes,
     parse_flags,
 )
+from orchestration.extract.raw_schema import column_names
 from orchestration.extract.readers import read_delimited
 from orchestration.extract.types import Extracted, RejectedFile, empty_quarantine
 from orchestration.extract.xlsx_table import is_footer_text, read_xlsx_table
-from orchestration.load.ddl import column_names
 from orchestration.validate.dossier_schema import validate_dossier_rows
 
 ROW_COLUMNS = [name for name in column_names("dossier_versions") if name != "file_path"]

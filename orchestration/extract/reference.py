@@ -52,9 +52,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from orchestration.extract.headers import normalise_header
+from orchestration.extract.raw_schema import column_names
 from orchestration.extract.readers import read_delimited
 from orchestration.extract.types import QUARANTINE_COLUMNS, Extracted, RejectedFile
-from orchestration.load.ddl import column_names
 from orchestration.validate.reference_schema import (
     FIELD_GROUPS,
     LEVELS,

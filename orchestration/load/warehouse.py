@@ -13,9 +13,9 @@ import duckdb
 import pandas as pd
 from filelock import FileLock, Timeout, lock_descriptor, unlock_descriptor
 
+from orchestration.extract.raw_schema import column_names, create_statements
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
-from orchestration.load.ddl import column_names, create_statements
 from orchestration.settings import duckdb_config
 
 
