@@ -28,6 +28,10 @@ OFFICIAL_CUTOFF_DAY_ENV = "CCHC_OFFICIAL_CUTOFF_DAY"
 # progress). The bench sets it to 2030-Q4 to show that a run's start-up does not grow with it.
 PARTITIONS_THROUGH_ENV = "CCHC_PARTITIONS_THROUGH"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# Who issues the reports (their heading): e.g. "Tỉnh Lào Cai" and "Văn phòng Ủy ban nhân dân
+# tỉnh Lào Cai". Unset: named from the catalogue's province code (reports/heading.py).
+PROVINCE_NAME_ENV = "CCHC_PROVINCE_NAME"
+ISSUING_BODY_ENV = "CCHC_ISSUING_BODY"
 
 
 def duckdb_config() -> dict[str, str]:
@@ -73,3 +77,10 @@ def current_quarter(now: datetime | None = None) -> str:
 def partitions_through() -> str:
     """The last quarter of the backfill job's partitions."""
     return os.environ.get(PARTITIONS_THROUGH_ENV, "").strip().upper() or current_quarter()
+
+
+def report_issuer_settings() -> tuple[str | None, str | None]:
+    """The province's name and the issuing body, as the deployment sets them (or None)."""
+    name = os.environ.get(PROVINCE_NAME_ENV, "").strip() or None
+    body = os.environ.get(ISSUING_BODY_ENV, "").strip() or None
+    return name, body

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.contract import select_sql
+from orchestration.reports.heading import Heading, report_heading
 from orchestration.reports.periods import Period, last_quarter_of, parse_period_key, quarters_ending
 
 # Tables that may name agencies (not part of the contract): the first one present is used.
@@ -45,6 +46,7 @@ class ReportData:
     quarantine: pd.DataFrame
     agencies: dict[str, Agency]
     published_at: dt.datetime | None  # marts.publication, when the build records it
+    heading: Heading  # issuing body, quốc hiệu, place and date (reports/heading.py)
 
     def agency_name(self, code: str) -> str:
         agency = self.agencies.get(code)
@@ -98,9 +100,10 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
     finally:
         con.close()
     provinces = accounting.loc[accounting["scope_type"] == "province", "scope_code"]
+    province_code = str(provinces.iloc[0]) if len(provinces) else None
     return ReportData(
         period=period,
-        province_code=str(provinces.iloc[0]) if len(provinces) else None,
+        province_code=province_code,
         accounting=accounting,
         rates=rates,
         trend=trend,
@@ -113,6 +116,7 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
         quarantine=quarantine,
         agencies=agencies,
         published_at=published_at,
+        heading=report_heading(province_code, published_at, period.end),
     )
 
 

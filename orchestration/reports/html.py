@@ -55,6 +55,9 @@ th{background:#dde7f2;text-align:left}td.num{text-align:right;white-space:nowrap
 border-radius:4px}.met{background:#d5f0dc}.not-met{background:#f8d7da}.no-data{color:#666;
 background:#eee}.muted{color:#888}
 @media print{.card{break-inside:avoid}}
+.heading{display:flex;justify-content:space-between;text-align:center;font-size:14px;
+margin-bottom:18px}.heading p{margin:2px 0}.heading .strong{font-weight:bold}
+.heading .motto{font-weight:bold;text-decoration:underline}.heading .date{font-style:italic}
 """
 
 
@@ -76,15 +79,27 @@ def write_html(
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Báo cáo CCHC {escape(name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<h1>Báo cáo kết quả giải quyết thủ tục hành chính — {escape(name)}</h1>\n"
+        + _heading(data)
+        + f"<h1>Báo cáo kết quả giải quyết thủ tục hành chính — {escape(name)}</h1>\n"
         f'<p class="period">{escape(labels.period_title(data.period))}</p>\n'
-        f'<p class="note">Toàn tỉnh {escape(data.province_code or "")}. Số liệu từ kho dữ liệu '
+        f'<p class="note">Toàn tỉnh: {escape(data.heading.province_name)}. Số liệu từ kho dữ liệu '
         f"CCHC{published}. "
         f"“{labels.EMPTY}”: "
         "không có số liệu (mẫu số bằng 0).</p>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _heading(data: ReportData) -> str:
+    """The administrative heading: issuing body and number left, quốc hiệu right."""
+    h = data.heading
+    left = f'<p class="strong">{escape(h.left[0])}</p><p>{escape(h.left[1])}</p>'
+    right = (
+        f'<p class="strong">{escape(h.right[0])}</p><p class="motto">{escape(h.right[1])}</p>'
+        f'<p class="date">{escape(h.right[2])}</p>'
+    )
+    return f'<div class="heading"><div>{left}</div><div>{right}</div></div>\n'
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:

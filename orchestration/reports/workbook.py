@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from orchestration.contract import INDICATORS
 from orchestration.reports import labels
 from orchestration.reports.data import ReportData
+from orchestration.reports.heading import Heading
 from orchestration.reports.tables import (
     accounting_row,
     indicator_table,
@@ -124,8 +125,11 @@ class _Sheet:
         ws.set_paper(A4)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages long as it takes
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        # The top margin leaves room for the three-line administrative heading.
+        ws.set_margins(left=0.4, right=0.4, top=1.1, bottom=0.6)
         ws.center_horizontally()
+        if self.book.page_header:
+            ws.set_header(self.book.page_header, {"margin": 0.3})
         ws.set_footer("&CTrang &P/&N")
         ws.print_area(0, 0, self.last_row, self.last_col)
         if self.first_table is not None:
@@ -138,6 +142,7 @@ class _Sheet:
 class _Book:
     def __init__(self, path: Path) -> None:
         self.wb = xlsxwriter.Workbook(str(path))
+        self.page_header = ""  # the administrative heading, printed atop every page
         add = self.wb.add_format
         base = {"font_name": "Arial", "font_size": 10, "valign": "vcenter"}
         self.title = add({**base, "bold": True, "font_size": 14})
@@ -167,8 +172,23 @@ class _Book:
         return self.minutes if indicator in labels.MINUTE_INDICATORS else self.percent
 
 
+def page_header(heading: Heading) -> str:
+    """Excel's page header: issuing body and number left, quốc hiệu, motto, place and date
+    right (&B toggles bold; a literal & is written &&)."""
+
+    def text(value: str) -> str:
+        return value.replace("&", "&&")
+
+    left, right = heading.left, heading.right
+    return (
+        f"&L&B{text(left[0])}&B\n{text(left[1])}"
+        f"&R&B{text(right[0])}&B\n{text(right[1])}\n{text(right[2])}"
+    )
+
+
 def write_workbook(path: Path, data: ReportData, targets: pd.DataFrame) -> Path:
     book = _Book(path)
+    book.page_header = page_header(data.heading)
     book.wb.set_properties(
         {
             "title": f"Báo cáo CCHC {labels.period_name(data.period)}",
@@ -198,12 +218,12 @@ def _start(book: _Book, name: str, data: ReportData, title: str, note: str) -> _
 
 
 def _province_sheet(book: _Book, data: ReportData) -> None:
-    province = data.province_code or ""
+    province = data.heading.province_name.upper()
     sheet = _start(
         book,
         SHEETS[0],
         data,
-        f"BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH — TOÀN TỈNH {province}".strip(),
+        f"BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH — TOÀN {province}",
         f"Tỷ lệ = tử số / mẫu số, cộng từ số hồ sơ (không lấy trung bình các tỷ lệ); {NO_FIGURE}.",
     )
     sheet.header(
