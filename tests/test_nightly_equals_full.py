@@ -51,6 +51,17 @@ def _delivery_2() -> pd.DataFrame:
     return pd.DataFrame(rows)[fx.dossier_versions().columns]
 
 
+def _province_q1(accounting: pd.DataFrame) -> pd.Series:
+    rows = accounting[
+        (accounting.calendar == "calendar")
+        & (accounting.grain == "quarter")
+        & (accounting.period_key == "2024-Q1")
+        & (accounting.scope_type == "province")
+    ]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
 def _mart_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(warehouse))
     try:
@@ -77,6 +88,7 @@ def test_nightly_after_late_delivery_equals_full_rebuild(tmp_path: Path) -> None
     late = _delivery_2()
 
     nightly = build_warehouse(nightly_dir, fx.raw_frames())
+    before = _province_q1(_mart_tables(nightly)["period_accounting"])
     con = duckdb.connect(str(nightly))
     con.register("late", late)
     con.execute(f"insert into raw.dossier_versions ({', '.join(late.columns)}) select * from late")
@@ -93,8 +105,11 @@ def test_nightly_after_late_delivery_equals_full_rebuild(tmp_path: Path) -> None
     for name, expected in full_tables.items():
         pd.testing.assert_frame_equal(nightly_tables[name], expected, obj=f"marts.{name}")
 
-    # The late file did change an ended quarter: D12 now resolved in 2024-Q1.
+    # The late file did change an ended quarter: D12 (status 1, not counted before) is now
+    # received and resolved in 2024-Q1, so the nightly build really restated it.
     accounting = nightly_tables["period_accounting"]
+    after = _province_q1(accounting)
+    assert (after.received, after.resolved) == (before.received + 1, before.resolved + 1)
     province = accounting[(accounting.scope_type == "province") & (accounting.grain == "quarter")]
     assert set(province.calendar) >= {"calendar", "official"}
     # Official quarters sum to their year (received and resolved are flows).
@@ -102,6 +117,7 @@ def test_nightly_after_late_delivery_equals_full_rebuild(tmp_path: Path) -> None
     for calendar in ("calendar", "official"):
         quarters = province[province.calendar == calendar]
         years = yearly[yearly.calendar == calendar]
+        assert len(years) > 0, calendar
         for year in years.itertuples():
             inside = quarters[
                 (quarters.period_start >= year.period_start)
