@@ -42,6 +42,18 @@ _HISTORY_DDL = (
         previously_published_at timestamp, run_id varchar, restated_at timestamp
     )
     """,
+    # Which mart the figure belongs to; for period_accounting `indicator` names the count
+    # (e.g. `resolved`) and the old/new values are in the numerator columns.
+    "alter table history.restatements add column if not exists mart varchar",
+)
+_RESTATEMENT_COLUMNS = (
+    "calendar, grain, period_key, period_start, period_end, scope_type, scope_code, "
+    "indicator, old_numerator, old_denominator, old_rate, new_numerator, new_denominator, "
+    "new_rate, previously_published_at, run_id, restated_at, mart"
+)
+ACCOUNTING_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code")
+_LAST_PUBLISHED = (
+    "cross join (select max(published_at) as published_at from old.marts.publication) as p"
 )
 
 
@@ -63,40 +75,103 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
         if analytics_path.exists():
             con.execute(f"attach '{analytics_path}' as old (read_only)")
             _forget_unpublished(con)
-            has_rates = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'old' "
-                "and schema_name = 'marts' and table_name in ('service_rates', 'publication')"
-            ).fetchone()[0]
-            if has_rates == 2:
-                keys = " and ".join(f"n.{k} = o.{k}" for k in RATE_KEYS)
-                (before,) = con.execute("select count(*) from history.restatements").fetchone()
-                con.execute(
-                    f"""
-                    insert into history.restatements
-                    select n.calendar, n.grain, n.period_key, n.period_start, n.period_end,
-                           n.scope_type, n.scope_code, n.indicator,
-                           o.numerator, o.denominator, o.rate,
-                           n.numerator, n.denominator, n.rate,
-                           p.published_at, ?, ?
-                    from marts.service_rates as n
-                    inner join old.marts.service_rates as o on {keys}
-                    cross join (select max(published_at) as published_at
-                                from old.marts.publication) as p
-                    where n.period_end < cast(p.published_at as date)
-                      and ((n.numerator is null) != (o.numerator is null)
-                           or abs(n.numerator - o.numerator)
-                              > ? * greatest(1.0, abs(o.numerator))
-                           or n.denominator is distinct from o.denominator)
-                    """,
-                    [run_id, now, NUMERATOR_TOLERANCE],
-                )
-                (after,) = con.execute("select count(*) from history.restatements").fetchone()
-                restated = after - before
+            restated = _restate_rates(con, run_id, now) + _restate_accounting(con, run_id, now)
             con.execute("detach old")
         con.execute("insert into history.publications values (?, ?)", [run_id, now])
         return restated
     finally:
         con.close()
+
+
+def _old_tables_exist(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'old' "
+        "and schema_name = 'marts' and list_contains(?, table_name)",
+        [list(names)],
+    ).fetchone()[0]
+    return found == len(names)
+
+
+def _count_restatements(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select count(*) from history.restatements").fetchone()[0]
+
+
+def _restate_rates(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> int:
+    """Rates of ended periods whose numerator or denominator changed since publication."""
+    if not _old_tables_exist(con, "service_rates", "publication"):
+        return 0
+    keys = " and ".join(f"n.{k} = o.{k}" for k in RATE_KEYS)
+    before = _count_restatements(con)
+    con.execute(
+        f"""
+        insert into history.restatements ({_RESTATEMENT_COLUMNS})
+        select n.calendar, n.grain, n.period_key, n.period_start, n.period_end,
+               n.scope_type, n.scope_code, n.indicator,
+               o.numerator, o.denominator, o.rate,
+               n.numerator, n.denominator, n.rate,
+               p.published_at, ?, ?, 'service_rates'
+        from marts.service_rates as n
+        inner join old.marts.service_rates as o on {keys}
+        {_LAST_PUBLISHED}
+        where n.period_end < cast(p.published_at as date)
+          and ((n.numerator is null) != (o.numerator is null)
+               or abs(n.numerator - o.numerator)
+                  > ? * greatest(1.0, abs(o.numerator))
+               or n.denominator is distinct from o.denominator)
+        """,
+        [run_id, now, NUMERATOR_TOLERANCE],
+    )
+    return _count_restatements(con) - before
+
+
+def _accounting_counts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The count columns of period_accounting present both now and in the published file."""
+    columns = []
+    for database in ("old", con.execute("select current_database()").fetchone()[0]):
+        rows = con.execute(
+            "select column_name from duckdb_columns() where database_name = ? "
+            "and schema_name = 'marts' and table_name = 'period_accounting' "
+            "and data_type in ('BIGINT', 'INTEGER', 'HUGEINT') order by column_index",
+            [database],
+        ).fetchall()
+        columns.append([c for (c,) in rows])
+    old, new = columns
+    return [c for c in new if c in old]
+
+
+def _restate_accounting(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> int:
+    """Every period_accounting count of an ended period that changed since publication:
+    the Biểu 06 figures officials report upward. One row per changed count."""
+    if not _old_tables_exist(con, "period_accounting", "publication"):
+        return 0
+    counts = _accounting_counts(con)
+    if not counts:
+        return 0
+    keys = " and ".join(f"n.{k} = o.{k}" for k in ACCOUNTING_KEYS)
+    changed = " union all ".join(
+        f"select '{c}' as indicator, o.{c} as old_value, n.{c} as new_value, "
+        f"n.calendar, n.grain, n.period_key, n.period_start, n.period_end, "
+        f"n.scope_type, n.scope_code "
+        f"from marts.period_accounting as n "
+        f"inner join old.marts.period_accounting as o on {keys} "
+        f"where n.{c} is distinct from o.{c}"
+        for c in counts
+    )
+    before = _count_restatements(con)
+    con.execute(
+        f"""
+        insert into history.restatements ({_RESTATEMENT_COLUMNS})
+        select c.calendar, c.grain, c.period_key, c.period_start, c.period_end,
+               c.scope_type, c.scope_code, c.indicator,
+               c.old_value, null, null, c.new_value, null, null,
+               p.published_at, ?, ?, 'period_accounting'
+        from ({changed}) as c
+        {_LAST_PUBLISHED}
+        where c.period_end < cast(p.published_at as date)
+        """,
+        [run_id, now],
+    )
+    return _count_restatements(con) - before
 
 
 def _forget_unpublished(con: duckdb.DuckDBPyConnection) -> None:
