@@ -400,8 +400,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one measured 
     results.load_after = load_average()
     results.notes.append(
         "Every night is `cchc run --nightly`, exactly what the `nightly_run` schedule "
-        "launches: ingest what is new, one dbt build of the periods the new versions change "
-        "(computed from the data), every check, publish, outputs."
+        "launches: ingest what is new, one dbt build (no window vars: every period is "
+        "rebuilt, which is why a night equals a full rebuild), every check, publish, outputs."
     )
     results.notes.append(
         "Start-up: from the command's launch to its run's first step starting, read from "
