@@ -10,14 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from orchestration.settings import Settings
-
-# The same as orchestration.load.ingest.REQUIRED_REFERENCE_FILES (a test keeps them equal):
-# importing that module would pull pandas and DuckDB into every `cchc` start.
-REQUIRED_REFERENCE_FILES = ("reference/agencies.csv", "reference/procedures.csv")
-LANDING_ENV = "CCHC_LANDING_DIR"
-DATA_ENV = "CCHC_DATA_DIR"
-CUTOFF_ENV = "CCHC_OFFICIAL_CUTOFF_DAY"
+from orchestration.settings import DATA_DIR_ENV as DATA_ENV
+from orchestration.settings import LANDING_DIR_ENV as LANDING_ENV
+from orchestration.settings import OFFICIAL_CUTOFF_DAY_ENV as CUTOFF_ENV
+from orchestration.settings import REQUIRED_REFERENCE_FILES, Settings
 
 
 class SettingsError(Exception):

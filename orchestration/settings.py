@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sources" / "sample" / "landing"
+# The catalogues every landing root must hold (sources.md), checked by `cchc` before a run
+# starts (preflight) and by the loader.
+REQUIRED_REFERENCE_FILES = ("reference/agencies.csv", "reference/procedures.csv")
 
 # DuckDB's own default is 80 % of RAM: on a big landing tree the dbt build alone grew to
 # 3 GiB. Capped, DuckDB spills to a temporary directory beside the database instead, so the

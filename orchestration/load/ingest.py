@@ -23,10 +23,10 @@ from orchestration.load import prefetch
 from orchestration.load.discovery import LandedFile, discover, sha256_of
 from orchestration.load.prefetch import Candidate, Extractor, Outcome, Prefetcher, run_extractor
 from orchestration.load.warehouse import ROW_TABLE_BY_LAYOUT, LedgerEntry, record_file
+from orchestration.settings import REQUIRED_REFERENCE_FILES
 
 log = logging.getLogger(__name__)
 
-REQUIRED_REFERENCE_FILES = ("reference/agencies.csv", "reference/procedures.csv")
 HASH_THREADS = 2
 
 
