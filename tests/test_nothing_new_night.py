@@ -7,7 +7,6 @@ step, anything else rebuilds.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from orchestration.defs.ingest import INPUTS_TAG, LEDGER_KEY, ingest_landing
 from orchestration.defs.jobs import NIGHTLY_JOB
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.fingerprint import code_digest, inputs_digest, ledger_digest
-from tests.support.pipeline import copy_data_dir, run_cli
 
 CONTRACT_EXAMPLES = Path(__file__).parent / "fixtures" / "contract_examples"
 
@@ -160,25 +158,3 @@ def test_only_the_nightly_job_skips(landing: Path, tmp_path: Path) -> None:
     with DagsterInstance.ephemeral() as instance:
         assert _run(defs, instance, "cchc_backfill")[1]
         assert _run(defs, instance, "cchc_backfill")[1]
-
-
-# --- as the operator sees it --------------------------------------------------------------
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def test_cchc_run_nightly_after_a_complete_run_changes_nothing(
-    shared_baseline, tmp_path: Path
-) -> None:
-    baseline = shared_baseline.get()
-    data_dir = copy_data_dir(baseline.data_dir, tmp_path / "data")
-    analytics = data_dir / "analytics.duckdb"
-    before = _sha(analytics)
-    result = run_cli(["run", "--nightly"], data_dir, baseline.landing)
-    for step in ("dbt_build", "analytics_database", "quarterly_reports", "due_date_alerts"):
-        assert f"– {step}  bỏ qua, không có gì mới / skipped, nothing new" in result.stdout, (
-            result.stdout
-        )
-    assert _sha(analytics) == before
