@@ -159,6 +159,7 @@ class _StepProgress(threading.Thread):
             DagsterEventType.STEP_START,
             DagsterEventType.STEP_SUCCESS,
             DagsterEventType.STEP_FAILURE,
+            DagsterEventType.STEP_SKIPPED,
         }
         records = self.instance.all_logs(self.run_id, of_type=kinds)
         for record in records[self.seen :]:
@@ -166,6 +167,10 @@ class _StepProgress(threading.Thread):
             elapsed = time.monotonic() - self.started
             if event.event_type == DagsterEventType.STEP_START:
                 self.status.update(f"[bold]Đang chạy / running:[/bold] {event.step_key}")
+            elif event.event_type == DagsterEventType.STEP_SKIPPED:
+                console.print(
+                    f"[dim]– {event.step_key}  bỏ qua, không có gì mới / skipped, nothing new[/dim]"
+                )
             else:
                 ok = event.event_type == DagsterEventType.STEP_SUCCESS
                 mark = "[green]✓[/green]" if ok else "[red]✗[/red]"

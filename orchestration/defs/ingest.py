@@ -1,4 +1,10 @@
-"""Ingestion assets: landed files → raw.* tables, with a blocking row-reconciliation check."""
+"""Ingestion assets: landed files → raw.* tables, with a blocking row-reconciliation check.
+
+A nightly run whose inputs (ledger, code, settings: orchestration.load.fingerprint) are
+those of the last run that completed successfully stops here: the ingest asset then yields
+no materialization, so Dagster skips every downstream step (dbt, checks, publish, reports,
+alerts), whose outputs would be the same. Backfills always rebuild what they were asked to.
+"""
 
 from dagster import (
     AssetCheckResult,
@@ -7,12 +13,17 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    DagsterInstance,
+    DagsterRunStatus,
     Definitions,
     MaterializeResult,
+    RunsFilter,
     multi_asset,
 )
 
+from orchestration.defs.jobs import NIGHTLY_JOB
 from orchestration.defs.resources import WarehouseResource
+from orchestration.load.fingerprint import PACKAGE_DIR, code_digest, inputs_digest, ledger_digest
 from orchestration.load.sources import (
     ingest_agency_reports,
     ingest_one_stop,
@@ -20,6 +31,7 @@ from orchestration.load.sources import (
     ingest_reference,
     ledger_mismatches,
 )
+from orchestration.settings import DBT_PROJECT_DIR, current_quarter, report_issuer_settings
 
 # Keys follow dagster-dbt's default for dbt sources: [source name, table name].
 LEDGER_KEY = AssetKey(["ingest", "file_ledger"])
@@ -34,15 +46,47 @@ RAW_KEYS_BY_SOURCE = {
     ],
 }
 INGEST_GROUP = "ingest"
+# The run tag holding the digest of the inputs a run built from.
+INPUTS_TAG = "cchc/inputs"
+
+
+def run_inputs_digest(ledger: str, cutoff_day: int) -> str:
+    """The digest of everything the run's outputs depend on, the ledger's part given."""
+    province, issuer = report_issuer_settings()
+    settings = {
+        "official_cutoff_day": cutoff_day,
+        "current_quarter": current_quarter(),  # reports label the quarter in progress
+        "province_name": province,
+        "issuing_body": issuer,
+    }
+    return inputs_digest(ledger, code_digest([PACKAGE_DIR, DBT_PROJECT_DIR]), settings)
+
+
+def last_success_inputs(instance: DagsterInstance) -> str | None:
+    """The inputs digest of the latest successful run of any job (None when that run has
+    none: a run of single assets from the UI may have changed the warehouse too). Only the
+    latest counts: inputs can return to an earlier state whose outputs were since replaced."""
+    records = instance.get_run_records(
+        filters=RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1
+    )
+    return records[0].dagster_run.tags.get(INPUTS_TAG) if records else None
 
 
 @multi_asset(
     name="ingest_landing",
     specs=[
-        AssetSpec(LEDGER_KEY, group_name=INGEST_GROUP, description="Sổ theo dõi tệp / file ledger"),
-        AssetSpec(QUARANTINE_KEY, group_name=INGEST_GROUP, description="Dòng bị cách ly"),
+        # skippable: a night with nothing new materializes none of them (module docstring).
+        AssetSpec(
+            LEDGER_KEY,
+            group_name=INGEST_GROUP,
+            description="Sổ theo dõi tệp / file ledger",
+            skippable=True,
+        ),
+        AssetSpec(
+            QUARANTINE_KEY, group_name=INGEST_GROUP, description="Dòng bị cách ly", skippable=True
+        ),
         *[
-            AssetSpec(key, group_name=INGEST_GROUP)
+            AssetSpec(key, group_name=INGEST_GROUP, skippable=True)
             for keys in RAW_KEYS_BY_SOURCE.values()
             for key in keys
         ],
@@ -81,6 +125,23 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
                 context.log.warning(f"Tệp bị từ chối / rejected: {message}")
         mismatches = ledger_mismatches(con)
         (ledger_files,) = con.execute("select count(*) from raw.file_ledger").fetchone()
+        inputs = run_inputs_digest(ledger_digest(con), warehouse.official_cutoff_day)
+
+    nothing_new = (
+        context.run.job_name == NIGHTLY_JOB
+        and not mismatches
+        and last_success_inputs(context.instance) == inputs
+    )
+    context.instance.add_run_tags(context.run.run_id, {INPUTS_TAG: inputs})
+    if nothing_new:
+        context.log.info(
+            "Không có gì mới kể từ lượt chạy thành công gần nhất: bỏ qua các bước sau / "
+            "nothing new since the last successful run: the later steps are skipped"
+        )
+        # The check's result is still recorded (Dagster requires it); the assets are not
+        # materialized, so every downstream step is skipped.
+        yield _reconcile_result(mismatches)
+        return
 
     totals = {
         key: sum(getattr(s, key) for s in summaries.values())
@@ -93,7 +154,11 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
     for source, keys in RAW_KEYS_BY_SOURCE.items():
         for key in keys:
             yield MaterializeResult(asset_key=key, metadata=summaries[source].as_metadata())
-    yield AssetCheckResult(
+    yield _reconcile_result(mismatches)
+
+
+def _reconcile_result(mismatches: list[tuple[str, int, int, int]]) -> AssetCheckResult:
+    return AssetCheckResult(
         check_name="rows_reconcile",
         asset_key=LEDGER_KEY,
         passed=not mismatches,

@@ -38,8 +38,33 @@ def _same_day_a_year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
+class MonthlyFigures:
+    """The months' numerators and denominators, grouped once by calendar, scope and
+    indicator, with each month's year and end date parsed once: a report asks for two
+    year-to-date sums per target, and filtering the whole frame per question was most of
+    the report step's time."""
+
+    def __init__(self, months: pd.DataFrame, years: tuple[int, ...]) -> None:
+        year = months["period_key"].str.slice(0, 4).astype(int)
+        frame = months[year.isin(years)].assign(_year=year)
+        frame = frame.assign(_end=pd.to_datetime(frame["period_end"]).dt.date)
+        self._frame = frame.reset_index(drop=True)
+        keys = ["calendar", "scope_type", "scope_code", "indicator"]
+        # Row positions per group: no sub-frame is built until a target asks for it.
+        self._positions = self._frame.groupby(keys, sort=False).indices
+
+    def rows(self, calendar: str, scope_type: str, code: str, indicator: str) -> pd.DataFrame:
+        positions = self._positions.get((calendar, scope_type, code, indicator))
+        return _NO_ROWS if positions is None else self._frame.iloc[positions]
+
+
+_NO_ROWS = pd.DataFrame(
+    {"_year": [], "_end": [], "numerator": [], "denominator": []}, dtype="float64"
+)
+
+
 def ytd_rate(
-    months: pd.DataFrame,
+    months: MonthlyFigures,
     calendar: str,
     scope_type: str,
     scope_code: str,
@@ -50,14 +75,9 @@ def ytd_rate(
     """Σ numerator / Σ denominator of the months of ``year`` ending on or before ``as_of``;
     a field-group scope ``a|b`` sums its groups. None when there is no denominator."""
     codes = scope_code.split("|") if scope_type == "field_group" else [scope_code]
-    rows = months[
-        (months["calendar"] == calendar)
-        & (months["scope_type"] == scope_type)
-        & (months["scope_code"].isin(codes))
-        & (months["indicator"] == indicator)
-        & (months["period_key"].str.startswith(f"{year}-"))
-        & (pd.to_datetime(months["period_end"]).dt.date <= as_of)
-    ]
+    groups = [months.rows(calendar, scope_type, code, indicator) for code in codes]
+    rows = pd.concat(groups) if len(groups) > 1 else groups[0]
+    rows = rows[(rows["_year"] == year) & (rows["_end"] <= as_of)] if len(rows) else rows
     denominator = value(rows["denominator"].sum(min_count=1))
     numerator = value(rows["numerator"].sum(min_count=1))
     if not denominator or numerator is None:
@@ -87,6 +107,7 @@ def year_to_date(
     scopes = attainment[attainment["year"] == year].drop_duplicates(keys)
     scopes = scopes.set_index(keys)[["scope_type", "scope_code"]]
     before = _same_day_a_year_before(as_of)
+    figures = MonthlyFigures(months, years=(year - 1, year))
     out = rows.copy()
     actuals, previous, met = [], [], []
     for r in out.to_dict("records"):
@@ -97,7 +118,7 @@ def year_to_date(
             met.append(None)
             continue
         scope_type, scope_code = scopes.loc[key]
-        args = (months, r["calendar"], scope_type, scope_code, r["indicator"])
+        args = (figures, r["calendar"], scope_type, scope_code, r["indicator"])
         actual = ytd_rate(*args, year, as_of)
         last = ytd_rate(*args, year - 1, before)
         actuals.append(actual)
