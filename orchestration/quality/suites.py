@@ -24,6 +24,7 @@ from orchestration.contract import (
     MART_KEYS,
     RECONCILIATION_MEASURES,
 )
+from orchestration.partitions import PERIOD_KEY_PATTERN
 from orchestration.quality.frames import COVERAGE
 
 E = gx.expectations
@@ -97,7 +98,7 @@ def _period_sets() -> list[Expectation]:
         _in_set("grain", GRAINS, "Loại kỳ hợp lệ"),
         E.ExpectColumnValuesToMatchRegex(
             column="period_key",
-            regex=r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$",
+            regex=PERIOD_KEY_PATTERN,
             description="Mã kỳ dạng 2024, 2024-H1, 2024-Q2, 2024-03 / period_key format",
         ),
     ]

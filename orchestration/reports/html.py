@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.contract import INDICATORS
+from orchestration.contract import indicators
 from orchestration.reports import labels
 from orchestration.reports.charts import TargetLine, bar_chart, line_chart, score_bar
 from orchestration.reports.data import ReportData
@@ -23,7 +23,7 @@ from orchestration.reports.numbers import (
     fmt_percent,
     fmt_points,
 )
-from orchestration.reports.periods import parse_period_key
+from orchestration.partitions import parse_period_key
 from orchestration.reports.tables import (
     IndexScore,
     accounting_row,
@@ -188,7 +188,7 @@ def _trends(data: ReportData, targets: pd.DataFrame) -> str:
     # The window starts at the first quarter any indicator has a figure, each chart at its
     # own first figure: quarters before the data began are not drawn as empty.
     window = data.trend_keys
-    series = {i: _trend_values(data, i, window) for i in INDICATORS}
+    series = {i: _trend_values(data, i, window) for i in indicators()}
     any_data = [
         next((v for v in vals if v is not None), None)
         for vals in zip(*series.values(), strict=True)
@@ -196,7 +196,7 @@ def _trends(data: ReportData, targets: pd.DataFrame) -> str:
     start = from_first_data(window, any_data)
     keys = window[start:]
     cards = []
-    for indicator in INDICATORS:
+    for indicator in indicators():
         own = from_first_data(keys, series[indicator][start:])
         chart_keys, values = keys[own:], series[indicator][start:][own:]
         title = labels.INDICATORS[indicator]
