@@ -43,6 +43,9 @@ class Mart:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # one row per distinct value of these columns; () when none
     accepted_values: dict[str, tuple[str, ...]]  # column → its accepted_values test's list
+    # (test, column) of every column-level dbt test and not_null constraint, e.g.
+    # ("not_null", "received"): what dbt already checks, so that others need not.
+    column_tests: frozenset[tuple[str, str]]
 
     @property
     def column_names(self) -> list[str]:
@@ -85,7 +88,9 @@ def marts(manifest_path: Path = DBT_MANIFEST) -> dict[str, Mart]:
         name = node["alias"] or node["name"]
         columns = tuple(Column(c["name"], c["data_type"]) for c in node["columns"].values())
         tests = tests_of.get(unique_id, [])
-        found[name] = Mart(name, columns, _key(tests), _accepted_values(tests))
+        found[name] = Mart(
+            name, columns, _key(tests), _accepted_values(tests), _column_tests(node, tests)
+        )
     return dict(sorted(found.items()))
 
 
@@ -109,6 +114,17 @@ def _accepted_values(tests: list[dict]) -> dict[str, tuple[str, ...]]:
             arguments = meta["kwargs"].get("arguments", meta["kwargs"])
             values[test["column_name"]] = tuple(arguments["values"])
     return values
+
+
+def _column_tests(node: dict, tests: list[dict]) -> frozenset[tuple[str, str]]:
+    found = {
+        ((t.get("test_metadata") or {}).get("name", ""), t["column_name"])
+        for t in tests
+        if t.get("column_name")
+    }
+    for column in node["columns"].values():
+        found |= {(c["type"], column["name"]) for c in column.get("constraints", [])}
+    return frozenset(found)
 
 
 def mart(name: str) -> Mart:

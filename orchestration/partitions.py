@@ -26,6 +26,8 @@ FIRST_QUARTER = "2020-Q1"
 # A period key as the marts write it; the grain is read from its shape.
 PERIOD_KEY_PATTERN = r"^(?P<year>\d{4})(?:-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<m>0[1-9]|1[0-2])))?$"
 _KEY = re.compile(PERIOD_KEY_PATTERN)
+# The same shape without named groups, for matchers that only test (GX warns on groups).
+PERIOD_KEY_SHAPE = re.sub(r"\(\?P<\w+>", "(?:", PERIOD_KEY_PATTERN)
 # Periods of each grain in a year, and how a key of that grain ends.
 PER_YEAR = {"month": 12, "quarter": 4, "half_year": 2, "year": 1}
 _SUFFIX = {"month": "-{:02d}", "quarter": "-Q{}", "half_year": "-H{}", "year": ""}

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.contract import mart
 from orchestration.failpoints import failpoint
 from orchestration.settings import duckdb_config
 
 PUBLISHED_SCHEMAS = ("marts",)
-RATE_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code", "indicator")
 # Numerators are doubles (minutes for avg_wait_minutes): DuckDB sums them in parallel, in no
 # fixed order, so a rebuild of unchanged data differs in the last bits. A figure changed when
 # it moved by more than rounding noise, not when its bits differ.
@@ -51,7 +51,6 @@ _RESTATEMENT_COLUMNS = (
     "indicator, old_numerator, old_denominator, old_rate, new_numerator, new_denominator, "
     "new_rate, previously_published_at, run_id, restated_at, mart"
 )
-ACCOUNTING_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code")
 _LAST_PUBLISHED = (
     "cross join (select max(published_at) as published_at from old.marts.publication) as p"
 )
@@ -83,6 +82,11 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
         con.close()
 
 
+def _same_key(table: str) -> str:
+    """Join condition of a mart's new rows (n) to its published rows (o): its contract key."""
+    return " and ".join(f"n.{k} = o.{k}" for k in mart(table).key)
+
+
 def _old_tables_exist(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
     found = con.execute(
         "select count(*) from duckdb_tables() where database_name = 'old' "
@@ -100,7 +104,7 @@ def _restate_rates(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -
     """Rates of ended periods whose numerator or denominator changed since publication."""
     if not _old_tables_exist(con, "service_rates", "publication"):
         return 0
-    keys = " and ".join(f"n.{k} = o.{k}" for k in RATE_KEYS)
+    keys = _same_key("service_rates")
     before = _count_restatements(con)
     con.execute(
         f"""
@@ -147,7 +151,7 @@ def _restate_accounting(con: duckdb.DuckDBPyConnection, run_id: str, now: dateti
     counts = _accounting_counts(con)
     if not counts:
         return 0
-    keys = " and ".join(f"n.{k} = o.{k}" for k in ACCOUNTING_KEYS)
+    keys = _same_key("period_accounting")
     changed = " union all ".join(
         f"select '{c}' as indicator, o.{c} as old_value, n.{c} as new_value, "
         f"n.calendar, n.grain, n.period_key, n.period_start, n.period_end, "

@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.contract import MART_COLUMNS
+from orchestration.contract import marts
 from orchestration.quality.checkpoint import QualityResult, ephemeral_context, run_mart_checks
+from orchestration.quality.suites import suite, suite_names
 from tests.support.dbt_harness import run_dbt
 from tests.support.marts_fixture import build_marts_db
 
@@ -58,7 +59,7 @@ def broken(analytics: Path, tmp_path_factory: pytest.TempPathFactory) -> Quality
 def test_checkpoint_passes_on_the_fixture(good: QualityResult) -> None:
     assert good.success, [str(f) for f in good.failures]
     suites = {r.suite for r in good.results}
-    assert suites == {*MART_COLUMNS, "period_coverage"}
+    assert suites == {*marts(), "period_coverage"} == set(suite_names())
     assert len(good.results) > 100
 
 
@@ -76,8 +77,6 @@ def _failed(result: QualityResult) -> dict[tuple[str, str, str], object]:
 def test_broken_copy_fails_naming_each_broken_rule(broken: QualityResult) -> None:
     assert not broken.success
     failed = _failed(broken)
-    rate = failed[("service_rates", "expect_column_values_to_be_between", "share_rate")]
-    assert rate.sample == [1.5] and "0 ≤ rate ≤ 1" in rate.description
     key = "calendar, grain, period_key, scope_type, scope_code"
     duplicate = failed[("period_accounting", "expect_compound_columns_to_be_unique", key)]
     assert duplicate.unexpected_count == 2
@@ -88,10 +87,10 @@ def test_broken_copy_fails_naming_each_broken_rule(broken: QualityResult) -> Non
 
 def test_broken_copy_fails_nothing_else(broken: QualityResult) -> None:
     # The duplicate makes the other periods look short in coverage. The broken identity and
-    # rate = numerator / denominator are dbt's tests (dbt_project/tests), written once there:
+    # the rate of 1.5 (rate bounds, rate = numerator / denominator) are dbt's tests
+    # (dbt_project/tests), written once there and not repeated in GX:
     # test_broken_identity_and_rate_fail_the_dbt_tests. Nothing unrelated may fail.
     expected = {
-        ("service_rates", "share_rate"),
         ("period_accounting", "calendar, grain, period_key, scope_type, scope_code"),
         ("period_coverage", "missing_period"),
         ("period_coverage", "short_period"),
@@ -122,6 +121,25 @@ def test_broken_identity_and_rate_fail_the_dbt_tests(analytics: Path, tmp_path: 
         con.close()
         with pytest.raises(AssertionError, match=test):
             run_dbt(copy, ["test", "--select", test], tmp_path / test)
+
+
+# GX expectations that restate a dbt column test when dbt already has it on that column.
+_DBT_TEST_OF = {
+    "expect_column_values_to_not_be_null": "not_null",
+    "expect_column_values_to_be_in_set": "accepted_values",
+}
+
+
+def test_no_expectation_repeats_a_dbt_test() -> None:
+    """GX checks what dbt does not: no suite re-checks a column dbt's YAML already tests."""
+    repeated = []
+    for name, contract in marts().items():
+        for expectation in suite(name):
+            dbt_test = _DBT_TEST_OF.get(expectation.expectation_type)
+            column = getattr(expectation, "column", None)
+            if dbt_test and (dbt_test, column) in contract.column_tests:
+                repeated.append((name, expectation.expectation_type, column))
+    assert repeated == []
 
 
 def test_usage_statistics_are_off(tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
 """The frames the checks validate: each mart's contract columns, plus helper columns.
 
-Rules across columns ("numerator ≤ denominator except for waiting minutes", "met agrees
+Rules across columns or rows ("|difference| = |reported − computed|", "met agrees
 with actual vs target") are computed here as one helper column each — e.g.
 ``chk_met_matches_actual`` must be true — so every rule is one plainly named expectation
 in the results and in Data Docs, instead of an expression hidden in a row condition.
-Helper columns start with ``chk_`` or name the subset they hold (``share_rate``: rates of
-share indicators only). The identities are dbt's tests, not helpers here (see suites.py).
+Helper columns start with ``chk_``. The identities and the rate bounds are dbt's tests,
+not helpers here (see suites.py for what GX checks and what it leaves to dbt).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.contract import MINUTE_INDICATORS, TOTAL_CODE, checked_marts
+from orchestration.contract import TOTAL_CODE, marts
 from orchestration.partitions import period_keys_between
 
 # Marts with one row set per period: every period between the first and the last must be
@@ -43,10 +43,10 @@ def read_marts(analytics_path: Path) -> dict[str, pd.DataFrame | None]:
                     [table],
                 ).fetchall()
             }
-            for table in checked_marts()
+            for table in marts()
         }
         frames: dict[str, pd.DataFrame | None] = {}
-        for table, contract in checked_marts().items():
+        for table, contract in marts().items():
             columns = [c for c in contract.column_names if c in present[table]]
             frames[table] = (
                 con.execute(f"select {', '.join(columns)} from marts.{table}").df()
@@ -76,14 +76,7 @@ def with_helpers(
 
 
 def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame | None]) -> None:
-    if table == "service_rates":
-        share = ~frame["indicator"].isin(MINUTE_INDICATORS)
-        numerator = _num(frame, "numerator")
-        rate = _num(frame, "rate")
-        frame["share_rate"] = rate.where(share)
-        frame["share_numerator"] = numerator.where(share)
-        frame["wait_minutes"] = rate.where(~share)
-    elif table == "target_attainment":
+    if table == "target_attainment":
         actual, target = _num(frame, "actual_value"), _num(frame, "target_value")
         verdict = pd.Series(np.nan, index=frame.index, dtype="object")
         known = actual.notna() & frame["met"].notna()
