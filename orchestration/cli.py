@@ -631,6 +631,7 @@ def generate_sample(
     seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên / random seed")] = 20240101,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp / write a synthetic landing tree."""
+    ensure_manifest()  # the generator's expected answer names the contract's counts
     try:
         # A dev-only distribution (sources/samplegen), not part of the warehouse package.
         from samplegen import generate

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from orchestration.contract import marts
+from orchestration.quality import suites as gx_suites
 from orchestration.quality.checkpoint import QualityResult, ephemeral_context, run_mart_checks
-from orchestration.quality.suites import suite, suite_names
 from tests.support.dbt_harness import run_dbt
 from tests.support.marts_fixture import build_marts_db
 
@@ -59,7 +59,7 @@ def broken(analytics: Path, tmp_path_factory: pytest.TempPathFactory) -> Quality
 def test_checkpoint_passes_on_the_fixture(good: QualityResult) -> None:
     assert good.success, [str(f) for f in good.failures]
     suites = {r.suite for r in good.results}
-    assert suites == {*marts(), "period_coverage"} == set(suite_names())
+    assert suites == {*marts(), "period_coverage"} == set(gx_suites.suite_names())
     assert len(good.results) > 100
 
 
@@ -134,7 +134,7 @@ def test_no_expectation_repeats_a_dbt_test() -> None:
     """GX checks what dbt does not: no suite re-checks a column dbt's YAML already tests."""
     repeated = []
     for name, contract in marts().items():
-        for expectation in suite(name):
+        for expectation in gx_suites.suite(name):
             dbt_test = _DBT_TEST_OF.get(expectation.expectation_type)
             column = getattr(expectation, "column", None)
             if dbt_test and (dbt_test, column) in contract.column_tests:

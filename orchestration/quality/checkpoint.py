@@ -131,7 +131,9 @@ def _run_checkpoint(data_dir: Path, names: list[str], docs_dir: Path) -> list[Ex
         batch = source.add_parquet_asset(name=name).add_batch_definition_path(
             name=name, path=f"{name}.parquet"
         )
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations_of(name)))
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=name, expectations=expectations_of(name))
+        )
         definitions.append(
             context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite)
