@@ -35,9 +35,19 @@ from orchestration.partitions import PERIOD_KEY_SHAPE
 from orchestration.quality.frames import COVERAGE
 
 E = gx.expectations
-CALENDARS = ["calendar", "official"]
-GRAINS = ["month", "quarter", "half_year", "year"]
-SCOPE_TYPES = ["province", "level", "agency", "field_group"]
+
+
+def _accepted(table: str, column: str) -> list[str]:
+    """A column's accepted values as dbt's YAML lists them (the contract's vocabulary)."""
+    return list(marts()[table].accepted_values[column])
+
+
+def _calendars() -> list[str]:
+    return _accepted("period_accounting", "calendar")
+
+
+def _scope_types() -> list[str]:
+    return _accepted("service_rates", "scope_type")  # the widest list: with field_group
 
 
 def _shape(table: str) -> list[Expectation]:
@@ -104,12 +114,12 @@ def period_accounting() -> list[Expectation]:
         _period_key_format(),
         E.ExpectColumnDistinctValuesToEqualSet(
             column="calendar",
-            value_set=CALENDARS,
+            value_set=_calendars(),
             description="Cả hai lịch đều được dựng / both calendars are built",
         ),
         E.ExpectColumnDistinctValuesToEqualSet(
             column="grain",
-            value_set=GRAINS,
+            value_set=_accepted("period_accounting", "grain"),
             description="Đủ tháng, quý, 6 tháng, năm / every grain is built",
         ),
         _dates_ordered(),
@@ -124,8 +134,8 @@ def target_attainment() -> list[Expectation]:
     return [
         _in_set("kind", ["min_rate", "min_increase", "max_value"], "Loại chỉ tiêu hợp lệ"),
         _in_set("indicator", indicators(), "Chỉ số thuộc hợp đồng dữ liệu"),
-        _in_set("scope_type", SCOPE_TYPES, "Phạm vi hợp lệ"),
-        _in_set("calendar", CALENDARS, "Lịch kỳ báo cáo hợp lệ"),
+        _in_set("scope_type", _scope_types(), "Phạm vi hợp lệ"),
+        _in_set("calendar", _calendars(), "Lịch kỳ báo cáo hợp lệ"),
         _not_null("target_value", "giá trị chỉ tiêu không rỗng / target value is not null"),
         _in_set("met", [True, False], "Kết quả Đạt/Không đạt, rỗng khi chưa đủ dữ liệu"),
         _in_set(
@@ -153,7 +163,7 @@ def report_reconciliation() -> list[Expectation]:
 def service_index() -> list[Expectation]:
     return [
         _period_key_format(),
-        _in_set("scope_type", SCOPE_TYPES, "Phạm vi hợp lệ"),
+        _in_set("scope_type", _scope_types(), "Phạm vi hợp lệ"),
         _non_negative("points"),
         E.ExpectColumnValuesToBeBetween(
             column="max_points",
