@@ -4,23 +4,27 @@ Each expectation carries a description in Vietnamese then English: operators rea
 the Data Docs pages and in the checkpoint's failure list, where the description says which
 rule broke in words, and the expectation type and column say where.
 
-What Great Expectations checks, and what it leaves to dbt. dbt's tests run on the warehouse
-and fail the build before anything is published: the accounting identities
-(to_process = received + carried_over = resolved + withdrawn + pending, …), rate =
-numerator / denominator and its bounds, roll-ups, the ledger's rows_read = rows_loaded +
-rows_quarantined, and every ``not_null`` / ``accepted_values`` / uniqueness test of the
-marts' YAML. None of them is written again here. GX runs afterwards, on the file analysts
-open (analytics.duckdb, a copy made by publish), and checks only:
-- the published file against the contract: every mart, every contract column and a unique
-  key, all read from dbt's manifest (orchestration/contract.py), not restated;
+What Great Expectations checks, and what it leaves to dbt. Both gate publication: dbt's
+tests fail the build, and this checkpoint is a blocking asset check that runs on the
+warehouse's marts after the build and before publish (orchestration/defs/quality.py). dbt's
+tests hold the accounting identities (to_process = received + carried_over = resolved +
+withdrawn + pending, …), rate = numerator / denominator and its bounds, the roll-ups, the
+ledger's rows_read = rows_loaded + rows_quarantined, the keys (uniqueness tests) and every
+``not_null`` / ``accepted_values`` test of the marts' YAML; none is written again here.
+GX checks only what no dbt test does:
+- the marts as one set: every published mart of the contract is there (a model that was
+  not built fails no dbt test) with every contract column, the columns read from dbt's
+  manifest (orchestration/contract.py), not restated;
 - period coverage across the periodic marts (every period from the first to the last,
   each as full as the fullest) and the cross-mart rule that quarantined files are in the
   ledger;
 - row rules dbt has no test for: period dates ordered and keys well formed, both calendars
-  and every grain built, counts never negative where dbt has no test, met agrees with
-  actual vs target, |difference| = |reported − computed|, one TOTAL row per scope and
-  period, points ≤ max_points, a rejected file has a message.
-tests/test_quality.py checks that no expectation here repeats a dbt test of the same column.
+  and every grain built, met agrees with actual vs target, |difference| = |reported −
+  computed|, one TOTAL row per scope and period, points ≥ 0 and ≤ max_points, row counts
+  ≥ 0, a rejected file has a message.
+The vocabularies it uses (calendars, grains, scope types, indicators) are the YAML's
+accepted values, read from the manifest. tests/test_quality.py fails when an expectation
+here repeats a dbt test of the same column.
 """
 
 from __future__ import annotations
@@ -50,21 +54,12 @@ def _scope_types() -> list[str]:
     return _accepted("service_rates", "scope_type")  # the widest list: with field_group
 
 
-def _shape(table: str) -> list[Expectation]:
-    """Every contract column of the mart, and its key unique, in the published file."""
-    contract = marts()[table]
-    checks: list[Expectation] = [
+def _columns_exist(table: str) -> list[Expectation]:
+    """Every contract column of the mart (the key's uniqueness is dbt's test)."""
+    return [
         E.ExpectColumnToExist(column=c, description=f"Cột {c} có trong marts.{table} / exists")
-        for c in contract.column_names
+        for c in marts()[table].column_names
     ]
-    keys = list(contract.key)
-    text = ", ".join(keys)
-    description = f"Mỗi ({text}) chỉ một dòng / one row per key ({text})"
-    if len(keys) == 1:
-        checks.append(E.ExpectColumnValuesToBeUnique(column=keys[0], description=description))
-    elif keys:
-        checks.append(E.ExpectCompoundColumnsToBeUnique(column_list=keys, description=description))
-    return checks
 
 
 def _in_set(column: str, values: Sequence[object], what: str) -> Expectation:
@@ -230,8 +225,8 @@ def period_coverage() -> list[Expectation]:
     ]
 
 
-# The rules of each mart beyond its shape (a published mart without rules of its own, such
-# as dim_agencies, is checked for its shape alone).
+# The rules of each mart beyond its columns (a published mart without rules of its own, such
+# as dim_agencies, is checked for its presence and columns alone).
 _RULES = {
     "period_accounting": period_accounting,
     "service_rates": service_rates,
@@ -244,11 +239,11 @@ _RULES = {
 
 
 def suite(name: str) -> list[Expectation]:
-    """The expectations of one suite: a mart's shape and rules, or period coverage."""
+    """The expectations of one suite: a mart's columns and rules, or period coverage."""
     if name == COVERAGE:
         return period_coverage()
     rules = _RULES.get(name)
-    return [*_shape(name), *(rules() if rules else [])]
+    return [*_columns_exist(name), *(rules() if rules else [])]
 
 
 def suite_names() -> list[str]:
