@@ -60,8 +60,12 @@ def test_the_accounting_identities_are_dbt_s_test(warehouse: Path, tmp_path: Pat
     manifest = json.loads(DBT_MANIFEST.read_text(encoding="utf-8"))
     test = manifest["nodes"]["test.cchc.assert_period_accounting_balances"]
     assert "model.cchc.period_accounting" in test["depends_on"]["nodes"]
-    copy = tmp_path / "warehouse.duckdb"  # dbt's connection never holds the shared file
+    # A copy (with its write-ahead log), so dbt's connection never holds the shared file.
+    copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, copy)
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
     run_dbt(copy, ["test", "--select", "assert_period_accounting_balances"], tmp_path)
 
 
