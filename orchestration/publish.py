@@ -26,6 +26,19 @@ PUBLISHED_SCHEMAS = ("marts",)
 # it moved by more than rounding noise, not when its bits differ.
 NUMERATOR_TOLERANCE = 1e-9
 
+# history.restatements, published as marts.restatements (tests/support/marts_fixture.py
+# writes its marts.restatements with it too). `mart`: which mart the figure belongs to; for
+# period_accounting `indicator` names the count (e.g. `resolved`) and the old/new values are
+# in the numerator columns.
+RESTATEMENTS_DDL = """
+    calendar varchar, grain varchar, period_key varchar, period_start date,
+    period_end date, scope_type varchar, scope_code varchar, indicator varchar,
+    old_numerator double, old_denominator bigint, old_rate double,
+    new_numerator double, new_denominator bigint, new_rate double,
+    previously_published_at timestamp, run_id varchar, restated_at timestamp,
+    mart varchar"""
+_RESTATEMENT_COLUMNS = ", ".join(part.split()[0] for part in RESTATEMENTS_DDL.split(","))
+
 _HISTORY_DDL = (
     "create schema if not exists history",
     """
@@ -33,23 +46,9 @@ _HISTORY_DDL = (
         run_id varchar not null, published_at timestamp not null
     )
     """,
-    """
-    create table if not exists history.restatements (
-        calendar varchar, grain varchar, period_key varchar, period_start date,
-        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
-        old_numerator double, old_denominator bigint, old_rate double,
-        new_numerator double, new_denominator bigint, new_rate double,
-        previously_published_at timestamp, run_id varchar, restated_at timestamp
-    )
-    """,
-    # Which mart the figure belongs to; for period_accounting `indicator` names the count
-    # (e.g. `resolved`) and the old/new values are in the numerator columns.
+    f"create table if not exists history.restatements ({RESTATEMENTS_DDL})",
+    # A warehouse created before `mart` existed gains it (last, as in a new one).
     "alter table history.restatements add column if not exists mart varchar",
-)
-_RESTATEMENT_COLUMNS = (
-    "calendar, grain, period_key, period_start, period_end, scope_type, scope_code, "
-    "indicator, old_numerator, old_denominator, old_rate, new_numerator, new_denominator, "
-    "new_rate, previously_published_at, run_id, restated_at, mart"
 )
 _LAST_PUBLISHED = (
     "cross join (select max(published_at) as published_at from old.marts.publication) as p"

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration import contract
+from orchestration.publish import RESTATEMENTS_DDL
 from orchestration.settings import DBT_PROJECT_DIR
 
 PROVINCE = "T01"
@@ -95,12 +96,7 @@ _RATE_COUNTS: dict[str, tuple[str, str]] = {
 
 # Tables of schema marts that are not dbt models: publish writes them (publish.py).
 PUBLISH_DDL: dict[str, str] = {
-    "restatements": """
-        calendar varchar, grain varchar, period_key varchar, period_start date,
-        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
-        old_numerator double, old_denominator bigint, old_rate double,
-        new_numerator double, new_denominator bigint, new_rate double,
-        previously_published_at timestamp, run_id varchar, restated_at timestamp""",
+    "restatements": RESTATEMENTS_DDL,
     "publication": "run_id varchar, published_at timestamp",
 }
 
@@ -660,6 +656,7 @@ def _restatements(rates: pd.DataFrame) -> pd.DataFrame:
     frame["previously_published_at"] = dt.datetime(2024, 4, 1, 6, 0)
     frame["run_id"] = "run-2024-07-02"
     frame["restated_at"] = dt.datetime(2024, 7, 2, 6, 0)
+    frame["mart"] = "service_rates"
     return frame
 
 
