@@ -24,16 +24,10 @@ def test_published_marts_are_the_enforced_contracts() -> None:
         "dim_agencies",
     }
     accounting = contract.mart("period_accounting")
-    assert accounting.column_names[:7] == [
-        "calendar",
-        "grain",
-        "period_key",
-        "period_start",
-        "period_end",
-        "scope_type",
-        "scope_code",
-    ]
+    # Columns in YAML order with their types: the period and scope, then the 13 counts.
+    assert accounting.column_names[7:] == contract.accounting_counts()
     assert accounting.columns[3] == contract.Column("period_start", "date")
+    assert set(accounting.key) | {"period_start", "period_end"} == set(accounting.column_names[:7])
     assert ("not_null", "received") in accounting.column_tests
 
 

@@ -66,6 +66,10 @@ LEVELS = ("tinh", "huyen", "xa")
 # The contract's lists (dbt's manifest): every indicator and count the marts carry.
 INDICATORS = tuple(contract.indicators())
 ACCOUNTING_COUNTS = tuple(contract.accounting_counts())
+# The period and scope columns that open period_accounting and service_rates.
+PERIOD_SCOPE = [
+    c for c in contract.mart("period_accounting").column_names if c not in ACCOUNTING_COUNTS
+]
 # Flows add up over months; stocks are taken from the first (carried_over) or last month.
 _FLOWS = (
     "received",
@@ -250,8 +254,7 @@ def _aggregate(monthly: pd.DataFrame, cal_periods: pd.DataFrame) -> pd.DataFrame
 
 def _rates(scoped: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
     """Counts per period and scope → one row per indicator; rate NULL when denominator 0."""
-    keys = ["calendar", "grain", "period_key", "period_start", "period_end"]
-    keys += ["scope_type", "scope_code"]
+    keys = PERIOD_SCOPE
     frames = []
     for indicator in indicators:
         num, den = _RATE_COUNTS[indicator]
@@ -266,17 +269,7 @@ def _rates(scoped: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
 
 def _usage_rates(rng: np.random.Generator, scopes: pd.DataFrame) -> pd.DataFrame:
     """online_service_usage_rate counts distinct procedures, so it is not a sum of months."""
-    part = scopes[
-        [
-            "calendar",
-            "grain",
-            "period_key",
-            "period_start",
-            "period_end",
-            "scope_type",
-            "scope_code",
-        ]
-    ].copy()
+    part = scopes[PERIOD_SCOPE].copy()
     procedures = {a.code: a.procedures for a in AGENCIES}
     procedures |= {lvl: sum(a.procedures for a in AGENCIES if a.level == lvl) for lvl in LEVELS}
     procedures[PROVINCE] = sum(a.procedures for a in AGENCIES)
@@ -323,10 +316,8 @@ def _accounting_and_rates(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         group_frame = pd.concat(groups, ignore_index=True)
         rate_frames.append(_rates(group_frame, ("satisfaction_rate", "satisfaction_rate_766")))
     accounting = pd.concat(accounting_frames, ignore_index=True)
-    columns = ["calendar", "grain", "period_key", "period_start", "period_end"]
-    columns += ["scope_type", "scope_code", *ACCOUNTING_COUNTS]
     rates = pd.concat(rate_frames, ignore_index=True)
-    return accounting[columns], rates
+    return accounting[[*PERIOD_SCOPE, *ACCOUNTING_COUNTS]], rates
 
 
 def _sum_months(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -638,8 +629,7 @@ def _identity_checks() -> pd.DataFrame:
 def _restatements(rates: pd.DataFrame) -> pd.DataFrame:
     """A late file changed two already-published figures of official 2024-Q1 (publish.py
     records these in marts.restatements: old and new numerator, denominator, rate)."""
-    keys = ["calendar", "grain", "period_key", "period_start", "period_end"]
-    keys += ["scope_type", "scope_code", "indicator"]
+    keys = [*PERIOD_SCOPE, "indicator"]
     new = rates[
         (rates["calendar"] == "official")
         & (rates["period_key"] == "2024-Q1")
