@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from orchestration import contract
-from orchestration.partitions import Period
+from orchestration.partitions import Period, parse_period_key
 
 # Labels of the contract's indicators (reports list them in contract.indicators() order).
 INDICATORS: dict[str, str] = {
@@ -251,5 +251,5 @@ def period_title(period: Period) -> str:
 
 def quarter_short(period_key: str) -> str:
     """``2024-Q2`` → ``Q2/24`` for chart axes."""
-    year, _, quarter = period_key.partition("-")
-    return f"{quarter}/{year[2:]}"
+    key = parse_period_key(period_key)
+    return f"Q{key.number}/{key.year % 100:02d}"
