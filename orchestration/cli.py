@@ -30,7 +30,7 @@ from orchestration.preflight import (
     check_landing,
     check_writable_dir,
 )
-from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.settings import DBT_MANIFEST, DBT_PROJECT_DIR, Settings, load_settings
 
 # Exit codes: 0 done; 1 the run (or the command's work) failed; 2 the user can fix it
 # (settings, paths, permissions, arguments, another run writing).
@@ -122,8 +122,7 @@ def _checked_run_settings() -> Settings:
 
 def ensure_manifest() -> None:
     """The manifest is a build artefact (`make manifest`); build it if a checkout lacks it."""
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    if manifest.exists():
+    if DBT_MANIFEST.exists():
         return
     console.print("[dim]Chuẩn bị manifest dbt / preparing the dbt manifest…[/dim]")
     subprocess.run(
@@ -576,6 +575,7 @@ def report(
         with _read_published(settings.analytics_path):
             pass  # names what to do, exits
     check_writable_dir(out_dir, "thư mục báo cáo / report directory")
+    ensure_manifest()  # the report reads the marts' columns from dbt's contracts
     from orchestration.reports import write_report
 
     try:
@@ -636,6 +636,7 @@ def generate_sample(
     seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên / random seed")] = 20240101,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp / write a synthetic landing tree."""
+    ensure_manifest()  # the generator's expected answer names the contract's counts
     try:
         # A dev-only distribution (sources/samplegen), not part of the warehouse package.
         from samplegen import generate

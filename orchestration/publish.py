@@ -16,15 +16,28 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.contract import mart
 from orchestration.failpoints import failpoint
 from orchestration.settings import duckdb_config
 
 PUBLISHED_SCHEMAS = ("marts",)
-RATE_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code", "indicator")
 # Numerators are doubles (minutes for avg_wait_minutes): DuckDB sums them in parallel, in no
 # fixed order, so a rebuild of unchanged data differs in the last bits. A figure changed when
 # it moved by more than rounding noise, not when its bits differ.
 NUMERATOR_TOLERANCE = 1e-9
+
+# history.restatements, published as marts.restatements (tests/support/marts_fixture.py
+# writes its marts.restatements with it too). `mart`: which mart the figure belongs to; for
+# period_accounting `indicator` names the count (e.g. `resolved`) and the old/new values are
+# in the numerator columns.
+RESTATEMENTS_DDL = """
+    calendar varchar, grain varchar, period_key varchar, period_start date,
+    period_end date, scope_type varchar, scope_code varchar, indicator varchar,
+    old_numerator double, old_denominator bigint, old_rate double,
+    new_numerator double, new_denominator bigint, new_rate double,
+    previously_published_at timestamp, run_id varchar, restated_at timestamp,
+    mart varchar"""
+_RESTATEMENT_COLUMNS = ", ".join(part.split()[0] for part in RESTATEMENTS_DDL.split(","))
 
 _HISTORY_DDL = (
     "create schema if not exists history",
@@ -33,25 +46,10 @@ _HISTORY_DDL = (
         run_id varchar not null, published_at timestamp not null
     )
     """,
-    """
-    create table if not exists history.restatements (
-        calendar varchar, grain varchar, period_key varchar, period_start date,
-        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
-        old_numerator double, old_denominator bigint, old_rate double,
-        new_numerator double, new_denominator bigint, new_rate double,
-        previously_published_at timestamp, run_id varchar, restated_at timestamp
-    )
-    """,
-    # Which mart the figure belongs to; for period_accounting `indicator` names the count
-    # (e.g. `resolved`) and the old/new values are in the numerator columns.
+    f"create table if not exists history.restatements ({RESTATEMENTS_DDL})",
+    # A warehouse created before `mart` existed gains it (last, as in a new one).
     "alter table history.restatements add column if not exists mart varchar",
 )
-_RESTATEMENT_COLUMNS = (
-    "calendar, grain, period_key, period_start, period_end, scope_type, scope_code, "
-    "indicator, old_numerator, old_denominator, old_rate, new_numerator, new_denominator, "
-    "new_rate, previously_published_at, run_id, restated_at, mart"
-)
-ACCOUNTING_KEYS = ("calendar", "grain", "period_key", "scope_type", "scope_code")
 _LAST_PUBLISHED = (
     "cross join (select max(published_at) as published_at from old.marts.publication) as p"
 )
@@ -83,6 +81,11 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
         con.close()
 
 
+def _same_key(table: str) -> str:
+    """Join condition of a mart's new rows (n) to its published rows (o): its contract key."""
+    return " and ".join(f"n.{k} = o.{k}" for k in mart(table).key)
+
+
 def _old_tables_exist(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
     found = con.execute(
         "select count(*) from duckdb_tables() where database_name = 'old' "
@@ -100,7 +103,7 @@ def _restate_rates(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -
     """Rates of ended periods whose numerator or denominator changed since publication."""
     if not _old_tables_exist(con, "service_rates", "publication"):
         return 0
-    keys = " and ".join(f"n.{k} = o.{k}" for k in RATE_KEYS)
+    keys = _same_key("service_rates")
     before = _count_restatements(con)
     con.execute(
         f"""
@@ -147,7 +150,7 @@ def _restate_accounting(con: duckdb.DuckDBPyConnection, run_id: str, now: dateti
     counts = _accounting_counts(con)
     if not counts:
         return 0
-    keys = " and ".join(f"n.{k} = o.{k}" for k in ACCOUNTING_KEYS)
+    keys = _same_key("period_accounting")
     changed = " union all ".join(
         f"select '{c}' as indicator, o.{c} as old_value, n.{c} as new_value, "
         f"n.calendar, n.grain, n.period_key, n.period_start, n.period_end, "

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# A build artefact (`make manifest` = dbt parse): Dagster and orchestration/contract.py read it.
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sources" / "sample" / "landing"
 # The catalogues every landing root must hold (sources.md), checked by `cchc` before a run
 # starts (preflight) and by the loader.

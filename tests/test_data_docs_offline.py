@@ -10,24 +10,28 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.contract import MART_COLUMNS
 from orchestration.quality.checkpoint import QualityResult, run_mart_checks
 from orchestration.quality.offline_docs import OFFLINE_SECTION_ID
+from orchestration.quality.suites import suite_names
 from tests.support.browser import capture
 from tests.support.marts_fixture import build_marts_db
 
-SUITES = sorted({*MART_COLUMNS, "period_coverage"})
+SUITES = sorted(suite_names())
 _ROW = re.compile(r'<tr><td><a href="([^"]+)">([^<]+)</a></td><td><span class="(pass|fail)">')
 
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> QualityResult:
-    """The checkpoint over marts where one rate is broken: one suite fails, the rest pass."""
+    """The checkpoint over marts where one rate row is broken (its period ends before it
+    starts, a rule only GX checks): one suite fails, the rest pass."""
     work = tmp_path_factory.mktemp("offline-docs")
     analytics = build_marts_db(work / "analytics.duckdb")
     con = duckdb.connect(str(analytics))
     try:
-        con.execute("update marts.service_rates set rate = 1.5 where indicator = 'online_rate'")
+        con.execute(
+            "update marts.service_rates set period_end = period_start - 1"
+            " where indicator = 'online_rate'"
+        )
     finally:
         con.close()
     return run_mart_checks(analytics, work / "docs")

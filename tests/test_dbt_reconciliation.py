@@ -32,24 +32,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration import contract
 from tests.support.dbt_harness import build_warehouse, run_dbt
 
 AGENCY = "000.00.05.T01"
 P_LLTP = "1.000001"  # Lý lịch tư pháp
 P_HT = "1.000002"  # Hộ tịch
-MEASURES = [
-    "to_process",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "pending_in_time",
-    "pending_overdue",
-]
+MEASURES = contract.reconciliation_measures()  # the form's order (dbt's manifest)
 RAW_COUNTS = [
     "received_total",
     "received_online",

@@ -33,7 +33,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.publish import RATE_KEYS, publish
+from orchestration.contract import mart
+from orchestration.publish import publish
 from orchestration.settings import Settings
 from tests.support.pipeline import (
     BUSY_MESSAGE,
@@ -51,6 +52,8 @@ from tests.support.pipeline import (
 pytestmark = [pytest.mark.xdist_group("reliability")]
 
 
+# The service_rates key, from the contract (dbt's manifest).
+RATE_KEYS = list(mart("service_rates").key)
 LATE_ONE_STOP = "one_stop/huyen_ha_long/2024/HoSo_2024-07-08_2024-07-21.csv"
 LATE_FILES = (
     LATE_ONE_STOP,
@@ -328,8 +331,8 @@ def test_the_restarted_run_equals_the_baseline_full_run(
 
 def test_restatements_record_exactly_the_changed_figures_once(scenario: Scenario) -> None:
     assert scenario.final is not None and scenario.final.returncode == 0
-    old = scenario.p1_rates.set_index(list(RATE_KEYS))
-    new = _query(scenario.analytics, "select * from marts.service_rates").set_index(list(RATE_KEYS))
+    old = scenario.p1_rates.set_index(RATE_KEYS)
+    new = _query(scenario.analytics, "select * from marts.service_rates").set_index(RATE_KEYS)
     joined = new.join(old, how="inner", lsuffix="_new", rsuffix="_old")
     assert len(joined) == len(new) == len(old)
     published_on = pd.Timestamp(scenario.p1_publication[1]).date()
@@ -350,7 +353,7 @@ def test_restatements_record_exactly_the_changed_figures_once(scenario: Scenario
     restated = _query(
         scenario.analytics, "select * from marts.restatements where mart = 'service_rates'"
     )
-    keys = [tuple(row) for row in restated[list(RATE_KEYS)].itertuples(index=False)]
+    keys = [tuple(row) for row in restated[RATE_KEYS].itertuples(index=False)]
     assert len(keys) == len(set(keys)), "a figure was restated more than once"
     assert set(keys) == set(expected.index), (
         f"missing {sorted(set(expected.index) - set(keys))[:5]}, "
@@ -359,7 +362,7 @@ def test_restatements_record_exactly_the_changed_figures_once(scenario: Scenario
     final_run_id = scenario.after_final_publication[0]
     assert set(restated["run_id"]) == {final_run_id}
     assert (restated["previously_published_at"] == pd.Timestamp(scenario.p1_publication[1])).all()
-    by_key = restated.set_index(list(RATE_KEYS))
+    by_key = restated.set_index(RATE_KEYS)
     for key, row in expected.iterrows():
         record = by_key.loc[key]
         assert record["old_denominator"] == row["denominator_old"]

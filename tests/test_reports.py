@@ -11,10 +11,10 @@ import duckdb
 import openpyxl
 import pytest
 
+from orchestration.partitions import Period, parse_period_key, quarters_ending
 from orchestration.reports import write_report
 from orchestration.reports.labels import INDICATORS, period_title
 from orchestration.reports.numbers import fmt_decimal, fmt_int, fmt_percent, fmt_points
-from orchestration.reports.periods import Period, parse_period_key, quarters_ending
 from orchestration.reports.workbook import SHEETS
 from tests.support.marts_fixture import TARGETS_CSV, build_marts_db
 

@@ -10,8 +10,4 @@ where
     or received <> received_online + received_offline
     or resolved <> resolved_early + resolved_on_time + resolved_late
     or pending <> pending_in_time + pending_overdue
-    or least(
-        received, received_online, received_offline, carried_over, to_process, resolved,
-        resolved_early, resolved_on_time, resolved_late, withdrawn, pending,
-        pending_in_time, pending_overdue
-    ) < 0
+    or least({{ accounting_measure_names() | join(', ') }}) < 0

@@ -33,7 +33,7 @@ from great_expectations.data_context.types.base import (  # noqa: E402
 
 from orchestration.quality.frames import COVERAGE, coverage, read_marts, with_helpers  # noqa: E402
 from orchestration.quality.offline_docs import SuiteVerdict, make_offline  # noqa: E402
-from orchestration.quality.suites import SUITES  # noqa: E402
+from orchestration.quality.suites import suite as expectations_of  # noqa: E402
 
 SITE_NAME = "cchc_marts"
 CHECKPOINT_NAME = "marts_published"
@@ -131,7 +131,9 @@ def _run_checkpoint(data_dir: Path, names: list[str], docs_dir: Path) -> list[Ex
         batch = source.add_parquet_asset(name=name).add_batch_definition_path(
             name=name, path=f"{name}.parquet"
         )
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=SUITES[name]()))
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=name, expectations=expectations_of(name))
+        )
         definitions.append(
             context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite)

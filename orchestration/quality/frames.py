@@ -1,11 +1,11 @@
 """The frames the checks validate: each mart's contract columns, plus helper columns.
 
-Rules across columns ("numerator ≤ denominator except for waiting minutes", "met agrees
+Rules across columns or rows ("|difference| = |reported − computed|", "met agrees
 with actual vs target") are computed here as one helper column each — e.g.
 ``chk_met_matches_actual`` must be true — so every rule is one plainly named expectation
 in the results and in Data Docs, instead of an expression hidden in a row condition.
-Helper columns start with ``chk_`` or name the subset they hold (``share_rate``: rates of
-share indicators only). The identities are dbt's tests, not helpers here (see suites.py).
+Helper columns start with ``chk_``. The identities and the rate bounds are dbt's tests,
+not helpers here (see suites.py for what GX checks and what it leaves to dbt).
 """
 
 from __future__ import annotations
@@ -17,12 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.contract import (
-    MART_COLUMNS,
-    NON_RATE_INDICATORS,
-    TOTAL_CODE,
-)
-from orchestration.reports.periods import parse_period_key
+from orchestration.contract import TOTAL_CODE, marts
+from orchestration.partitions import period_keys_between
 
 # Marts with one row set per period: every period between the first and the last must be
 # there, each with as many rows as any other period of its calendar and grain.
@@ -47,11 +43,11 @@ def read_marts(analytics_path: Path) -> dict[str, pd.DataFrame | None]:
                     [table],
                 ).fetchall()
             }
-            for table in MART_COLUMNS
+            for table in marts()
         }
         frames: dict[str, pd.DataFrame | None] = {}
-        for table, contract in MART_COLUMNS.items():
-            columns = [c for c in contract if c in present[table]]
+        for table, contract in marts().items():
+            columns = [c for c in contract.column_names if c in present[table]]
             frames[table] = (
                 con.execute(f"select {', '.join(columns)} from marts.{table}").df()
                 if columns
@@ -80,14 +76,7 @@ def with_helpers(
 
 
 def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame | None]) -> None:
-    if table == "service_rates":
-        share = ~frame["indicator"].isin(NON_RATE_INDICATORS)
-        numerator = _num(frame, "numerator")
-        rate = _num(frame, "rate")
-        frame["share_rate"] = rate.where(share)
-        frame["share_numerator"] = numerator.where(share)
-        frame["wait_minutes"] = rate.where(~share)
-    elif table == "target_attainment":
+    if table == "target_attainment":
         actual, target = _num(frame, "actual_value"), _num(frame, "target_value")
         verdict = pd.Series(np.nan, index=frame.index, dtype="object")
         known = actual.notna() & frame["met"].notna()
@@ -112,19 +101,6 @@ def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame 
         frame["chk_file_in_ledger"] = frame["file_path"].isin(known)
 
 
-def _key_sequence(grain: str, first: str, last: str) -> list[str]:
-    """Every period key of a grain from ``first`` to ``last`` (both included)."""
-    per_year = {"month": 12, "quarter": 4, "half_year": 2, "year": 1}[grain]
-    a, b = parse_period_key(first), parse_period_key(last)
-    keys = []
-    for i in range(a.year * per_year + a.number - 1, b.year * per_year + b.number):
-        year, number = divmod(i, per_year)
-        suffix = {"month": f"-{number + 1:02d}", "quarter": f"-Q{number + 1}"}
-        suffix |= {"half_year": f"-H{number + 1}", "year": ""}
-        keys.append(f"{year}{suffix[grain]}")
-    return keys
-
-
 def coverage(marts: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     """One row per mart, calendar, grain and *expected* period: is it there, with how many rows.
 
@@ -141,7 +117,7 @@ def coverage(marts: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
             found = {key: int(n) for (_, _, key), n in per_key.items()}
             fullest = max(found.values())
             try:
-                expected = _key_sequence(grain, min(found), max(found))
+                expected = period_keys_between(grain, min(found), max(found))
             except (KeyError, ValueError):  # unknown grain or malformed key: list what is there
                 expected = sorted(found)
             for key in sorted(set(expected) | set(found)):

@@ -4,10 +4,27 @@ Each expectation carries a description in Vietnamese then English: operators rea
 the Data Docs pages and in the checkpoint's failure list, where the description says which
 rule broke in words, and the expectation type and column say where.
 
-The accounting identities (to_process = received + carried_over, …), rate = numerator /
-denominator and the ledger's rows_read = rows_loaded + rows_quarantined are written once,
-as dbt data tests (dbt_project/tests/), and fail the build before anything is published;
-they are not repeated here.
+What Great Expectations checks, and what it leaves to dbt. Both gate publication: dbt's
+tests fail the build, and this checkpoint is a blocking asset check that runs on the
+warehouse's marts after the build and before publish (orchestration/defs/quality.py). dbt's
+tests hold the accounting identities (to_process = received + carried_over = resolved +
+withdrawn + pending, …), rate = numerator / denominator and its bounds, the roll-ups, the
+ledger's rows_read = rows_loaded + rows_quarantined, the keys (uniqueness tests) and every
+``not_null`` / ``accepted_values`` test of the marts' YAML; none is written again here.
+GX checks only what no dbt test does:
+- the marts as one set: every published mart of the contract is there (a model that was
+  not built fails no dbt test) with every contract column, the columns read from dbt's
+  manifest (orchestration/contract.py), not restated;
+- period coverage across the periodic marts (every period from the first to the last,
+  each as full as the fullest) and the cross-mart rule that quarantined files are in the
+  ledger;
+- row rules dbt has no test for: period dates ordered and keys well formed, both calendars
+  and every grain built, met agrees with actual vs target, |difference| = |reported −
+  computed|, one TOTAL row per scope and period, points ≥ 0 and ≤ max_points, row counts
+  ≥ 0, a rejected file has a message.
+The vocabularies it uses (calendars, grains, scope types, indicators) are the YAML's
+accepted values, read from the manifest. tests/test_quality.py fails when an expectation
+here repeats a dbt test of the same column.
 """
 
 from __future__ import annotations
@@ -17,44 +34,32 @@ from collections.abc import Sequence
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-from orchestration.contract import (
-    ACCOUNTING_COUNTS,
-    INDICATORS,
-    MART_COLUMNS,
-    MART_KEYS,
-    RECONCILIATION_MEASURES,
-)
+from orchestration.contract import indicators, marts
+from orchestration.partitions import PERIOD_KEY_SHAPE
 from orchestration.quality.frames import COVERAGE
 
 E = gx.expectations
-CALENDARS = ["calendar", "official"]
-GRAINS = ["month", "quarter", "half_year", "year"]
-SCOPE_TYPES = ["province", "level", "agency", "field_group"]
-RATE_TOLERANCE = 1e-9  # rate vs numerator/denominator: floating-point noise only
+
+
+def _accepted(table: str, column: str) -> list[str]:
+    """A column's accepted values as dbt's YAML lists them (the contract's vocabulary)."""
+    return list(marts()[table].accepted_values[column])
+
+
+def _calendars() -> list[str]:
+    return _accepted("period_accounting", "calendar")
+
+
+def _scope_types() -> list[str]:
+    return _accepted("service_rates", "scope_type")  # the widest list: with field_group
 
 
 def _columns_exist(table: str) -> list[Expectation]:
+    """Every contract column of the mart (the key's uniqueness is dbt's test)."""
     return [
         E.ExpectColumnToExist(column=c, description=f"Cột {c} có trong marts.{table} / exists")
-        for c in MART_COLUMNS[table]
+        for c in marts()[table].column_names
     ]
-
-
-def _key(table: str) -> list[Expectation]:
-    keys = MART_KEYS[table]
-    checks: list[Expectation] = [
-        E.ExpectColumnValuesToNotBeNull(
-            column=k, description=f"Khóa {k} không rỗng / key column {k} is not null"
-        )
-        for k in keys
-    ]
-    text = ", ".join(keys)
-    description = f"Mỗi ({text}) chỉ một dòng / one row per key ({text})"
-    if len(keys) == 1:
-        checks.append(E.ExpectColumnValuesToBeUnique(column=keys[0], description=description))
-    else:
-        checks.append(E.ExpectCompoundColumnsToBeUnique(column_list=keys, description=description))
-    return checks
 
 
 def _in_set(column: str, values: Sequence[object], what: str) -> Expectation:
@@ -91,80 +96,41 @@ def _dates_ordered(start: str = "period_start", end: str = "period_end") -> Expe
     )
 
 
-def _period_sets() -> list[Expectation]:
-    return [
-        _in_set("calendar", CALENDARS, "Lịch kỳ báo cáo hợp lệ"),
-        _in_set("grain", GRAINS, "Loại kỳ hợp lệ"),
-        E.ExpectColumnValuesToMatchRegex(
-            column="period_key",
-            regex=r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$",
-            description="Mã kỳ dạng 2024, 2024-H1, 2024-Q2, 2024-03 / period_key format",
-        ),
-    ]
+def _period_key_format() -> Expectation:
+    return E.ExpectColumnValuesToMatchRegex(
+        column="period_key",
+        regex=PERIOD_KEY_SHAPE,
+        description="Mã kỳ dạng 2024, 2024-H1, 2024-Q2, 2024-03 / period_key format",
+    )
 
 
 def period_accounting() -> list[Expectation]:
-    checks = [*_columns_exist("period_accounting"), *_key("period_accounting"), *_period_sets()]
-    checks += [
+    return [
+        _period_key_format(),
         E.ExpectColumnDistinctValuesToEqualSet(
             column="calendar",
-            value_set=CALENDARS,
+            value_set=_calendars(),
             description="Cả hai lịch đều được dựng / both calendars are built",
         ),
         E.ExpectColumnDistinctValuesToEqualSet(
             column="grain",
-            value_set=GRAINS,
+            value_set=_accepted("period_accounting", "grain"),
             description="Đủ tháng, quý, 6 tháng, năm / every grain is built",
         ),
-        _in_set("scope_type", ["province", "level", "agency"], "Phạm vi hợp lệ"),
         _dates_ordered(),
     ]
-    for count in ACCOUNTING_COUNTS:
-        checks.append(_not_null(count, "số đếm không rỗng, kỳ không có hồ sơ ghi 0 / zero-filled"))
-        checks.append(_non_negative(count))
-    return checks
 
 
 def service_rates() -> list[Expectation]:
-    checks = [*_columns_exist("service_rates"), *_key("service_rates"), *_period_sets()]
-    checks += [
-        _in_set("scope_type", SCOPE_TYPES, "Phạm vi hợp lệ"),
-        _in_set("indicator", INDICATORS, "Chỉ số thuộc hợp đồng dữ liệu"),
-        _dates_ordered(),
-        _not_null("numerator", "tử số không rỗng / numerator is not null"),
-        _not_null("denominator", "mẫu số không rỗng / denominator is not null"),
-        _non_negative("numerator"),
-        _non_negative("denominator"),
-        E.ExpectColumnValuesToBeBetween(
-            column="share_rate",
-            min_value=0,
-            max_value=1,
-            description="0 ≤ tỷ lệ ≤ 1 (trừ thời gian chờ) / 0 ≤ rate ≤ 1 except avg_wait_minutes",
-        ),
-        E.ExpectColumnValuesToBeBetween(
-            column="wait_minutes",
-            min_value=0,
-            description="Thời gian chờ trung bình ≥ 0 / avg_wait_minutes rate ≥ 0",
-        ),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="denominator",
-            column_B="share_numerator",
-            or_equal=True,
-            ignore_row_if="either_value_is_missing",
-            description="Tử số ≤ mẫu số (trừ thời gian chờ) / numerator ≤ denominator "
-            "except avg_wait_minutes",
-        ),
-    ]
-    return checks
+    return [_period_key_format(), _dates_ordered()]
 
 
 def target_attainment() -> list[Expectation]:
-    checks = [*_columns_exist("target_attainment"), *_key("target_attainment")]
-    checks += [
+    return [
         _in_set("kind", ["min_rate", "min_increase", "max_value"], "Loại chỉ tiêu hợp lệ"),
-        _in_set("indicator", INDICATORS, "Chỉ số thuộc hợp đồng dữ liệu"),
-        _in_set("scope_type", SCOPE_TYPES, "Phạm vi hợp lệ"),
-        _in_set("calendar", CALENDARS, "Lịch kỳ báo cáo hợp lệ"),
+        _in_set("indicator", indicators(), "Chỉ số thuộc hợp đồng dữ liệu"),
+        _in_set("scope_type", _scope_types(), "Phạm vi hợp lệ"),
+        _in_set("calendar", _calendars(), "Lịch kỳ báo cáo hợp lệ"),
         _not_null("target_value", "giá trị chỉ tiêu không rỗng / target value is not null"),
         _in_set("met", [True, False], "Kết quả Đạt/Không đạt, rỗng khi chưa đủ dữ liệu"),
         _in_set(
@@ -174,13 +140,10 @@ def target_attainment() -> list[Expectation]:
             "(min_rate: ≥, max_value: ≤)",
         ),
     ]
-    return checks
 
 
 def report_reconciliation() -> list[Expectation]:
-    checks = [*_columns_exist("report_reconciliation"), *_key("report_reconciliation")]
-    checks += [
-        _in_set("measure", RECONCILIATION_MEASURES, "Chỉ tiêu đối chiếu hợp lệ"),
+    return [
         _dates_ordered(),
         _not_null("reported", "số báo cáo không rỗng / reported is not null"),
         _not_null("computed", "số hệ thống không rỗng / computed is not null"),
@@ -190,14 +153,12 @@ def report_reconciliation() -> list[Expectation]:
             "|chênh lệch| = |báo cáo − hệ thống| / |difference| = |reported − computed|",
         ),
     ]
-    return checks
 
 
 def service_index() -> list[Expectation]:
-    checks = [*_columns_exist("service_index"), *_key("service_index")]
-    checks += [
-        *_period_sets(),
-        _in_set("scope_type", SCOPE_TYPES, "Phạm vi hợp lệ"),
+    return [
+        _period_key_format(),
+        _in_set("scope_type", _scope_types(), "Phạm vi hợp lệ"),
         _non_negative("points"),
         E.ExpectColumnValuesToBeBetween(
             column="max_points",
@@ -205,7 +166,6 @@ def service_index() -> list[Expectation]:
             strict_min=True,
             description="Điểm tối đa > 0 / max_points > 0",
         ),
-        _not_null("max_points", "điểm tối đa không rỗng / max_points is not null"),
         E.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="max_points",
             column_B="points",
@@ -221,17 +181,10 @@ def service_index() -> list[Expectation]:
             "and period",
         ),
     ]
-    return checks
 
 
 def file_ledger() -> list[Expectation]:
-    checks = [*_columns_exist("file_ledger"), *_key("file_ledger")]
-    checks += [
-        _in_set("source", ["one_stop", "agency_reports", "queue", "reference"], "Nguồn hợp lệ"),
-        _in_set("status", ["loaded", "duplicate", "rejected"], "Trạng thái tệp hợp lệ"),
-        _in_set("layout", ["A", "B", "bieu06", "queue", "reference"], "Mẫu tệp hợp lệ"),
-        _not_null("sha256", "có mã băm nội dung / sha256 is not null"),
-        _not_null("first_seen_at", "có thời điểm tiếp nhận / first_seen_at is not null"),
+    return [
         _non_negative("rows_read"),
         _non_negative("rows_loaded"),
         _non_negative("rows_quarantined"),
@@ -241,12 +194,10 @@ def file_ledger() -> list[Expectation]:
             "Tệp bị từ chối có lý do / a rejected file has a message",
         ),
     ]
-    return checks
 
 
 def quarantine_summary() -> list[Expectation]:
-    checks = [*_columns_exist("quarantine_summary"), *_key("quarantine_summary")]
-    checks += [
+    return [
         E.ExpectColumnValuesToBeBetween(
             column="rows", min_value=1, description="Số dòng ≥ 1 / rows ≥ 1"
         ),
@@ -256,7 +207,6 @@ def quarantine_summary() -> list[Expectation]:
             "Tệp có trong sổ tệp / file_path is in marts.file_ledger",
         ),
     ]
-    return checks
 
 
 def period_coverage() -> list[Expectation]:
@@ -275,7 +225,9 @@ def period_coverage() -> list[Expectation]:
     ]
 
 
-SUITES = {
+# The rules of each mart beyond its columns (a published mart without rules of its own, such
+# as dim_agencies, is checked for its presence and columns alone).
+_RULES = {
     "period_accounting": period_accounting,
     "service_rates": service_rates,
     "target_attainment": target_attainment,
@@ -283,5 +235,17 @@ SUITES = {
     "service_index": service_index,
     "file_ledger": file_ledger,
     "quarantine_summary": quarantine_summary,
-    COVERAGE: period_coverage,
 }
+
+
+def suite(name: str) -> list[Expectation]:
+    """The expectations of one suite: a mart's columns and rules, or period coverage."""
+    if name == COVERAGE:
+        return period_coverage()
+    rules = _RULES.get(name)
+    return [*_columns_exist(name), *(rules() if rules else [])]
+
+
+def suite_names() -> list[str]:
+    """Every published mart of the contract, and period coverage."""
+    return [*marts(), COVERAGE]

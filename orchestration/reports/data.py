@@ -15,8 +15,8 @@ import duckdb
 import pandas as pd
 
 from orchestration.contract import select_sql
+from orchestration.partitions import Period, last_quarter_of, parse_period_key, quarters_ending
 from orchestration.reports.heading import Heading, report_heading
-from orchestration.reports.periods import Period, last_quarter_of, parse_period_key, quarters_ending
 
 # Tables that may name agencies (not part of the contract): the first one present is used.
 AGENCY_NAME_TABLES = ("dim_agencies", "agencies")

@@ -1,18 +1,26 @@
 """One self-contained HTML page of one period: opens offline, prints, can be e-mailed.
 
 Everything is inline (CSS in a <style>, charts as <svg>); nothing is fetched, so the page
-reads the same on an office PC without internet. All text goes through ``escape``.
+reads the same on an office PC without internet. The page is the Jinja2 template
+``templates/report.html`` (its sections in ``templates/sections.html``, the CSS in
+``templates/report.css``), package data loaded relative to this package; autoescape is on,
+so every value is escaped by the template and only the charts (SVG drawn and escaped by
+charts.py) are passed in as markup. This module computes what each section shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from html import escape
+import functools
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
-from orchestration.contract import INDICATORS
+from orchestration.contract import indicators
+from orchestration.partitions import parse_period_key
 from orchestration.reports import labels
 from orchestration.reports.charts import TargetLine, bar_chart, line_chart, score_bar
 from orchestration.reports.data import ReportData
@@ -23,7 +31,6 @@ from orchestration.reports.numbers import (
     fmt_percent,
     fmt_points,
 )
-from orchestration.reports.periods import parse_period_key
 from orchestration.reports.tables import (
     IndexScore,
     accounting_row,
@@ -42,82 +49,51 @@ RANKED_INDICATORS = ("on_time_rate", "online_rate")
 MAX_BARS = 30  # beyond this, the best and worst 15 are charted and the rest summarised
 LINE_KINDS = {"min_rate": "≥", "max_value": "≤"}  # min_increase has no level to draw
 
-CSS = """
-body{font-family:Arial,"Segoe UI",sans-serif;color:#222;margin:24px auto;max-width:1180px;
-padding:0 16px;line-height:1.45}
-h1{font-size:22px;margin-bottom:4px}h2{font-size:18px;border-bottom:2px solid #1f5f99;
-padding-bottom:4px;margin-top:36px}h3{font-size:14px;margin:8px 0 4px}
-.period{color:#1f5f99;font-weight:bold;font-size:15px}.note{color:#666;font-size:13px}
-table{border-collapse:collapse;font-size:13px;margin:8px 0}
-th,td{border:1px solid #c5ccd6;padding:4px 8px;vertical-align:top}
-th{background:#dde7f2;text-align:left}td.num{text-align:right;white-space:nowrap}
-.grid{display:flex;flex-wrap:wrap;gap:18px}.card{border:1px solid #e1e5ea;padding:8px;
-border-radius:4px}.met{background:#d5f0dc}.not-met{background:#f8d7da}.no-data{color:#666;
-background:#eee}.muted{color:#888}
-@media print{.card{break-inside:avoid}}
-.heading{display:flex;justify-content:space-between;text-align:center;font-size:14px;
-margin-bottom:18px}.heading p{margin:2px 0}.heading .strong{font-weight:bold}
-.heading .motto{font-weight:bold;text-decoration:underline}.heading .date{font-style:italic}
-"""
+TEMPLATES = "templates"  # package data of orchestration.reports (pyproject.toml)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # PackageLoader finds the templates beside this module in an editable and a normal
+    # install alike; StrictUndefined turns a misspelt name into an error, not a blank.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("orchestration.reports", TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def write_html(
     path: Path, data: ReportData, targets: pd.DataFrame, item_names: dict[str, str]
 ) -> Path:
-    sections = [
-        _summary(data),
-        _trends(data, targets),
-        _rankings(data, targets),
-        _service_index(data, item_names),
-        _targets(data, targets),
-        _reconciliation(data),
-        _quality(data),
-    ]
-    name = labels.period_name(data.period)
-    published = f", công bố lúc {data.published_at:%d/%m/%Y %H:%M}" if data.published_at else ""
     page = (
-        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Báo cáo CCHC {escape(name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + _heading(data)
-        + f"<h1>Báo cáo kết quả giải quyết thủ tục hành chính — {escape(name)}</h1>\n"
-        f'<p class="period">{escape(labels.period_title(data.period))}</p>\n'
-        f'<p class="note">Toàn tỉnh: {escape(data.heading.province_name)}. Số liệu từ kho dữ liệu '
-        f"CCHC{published}. "
-        f"“{labels.EMPTY}”: "
-        "không có số liệu (mẫu số bằng 0).</p>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
+        _environment()
+        .get_template("report.html")
+        .render(
+            name=labels.period_name(data.period),
+            period_title=labels.period_title(data.period),
+            heading=data.heading,
+            published_at=data.published_at,
+            empty=labels.EMPTY,
+            summary=_summary(data),
+            trends=_trends(data, targets),
+            rankings=_rankings(data, targets),
+            service_index=_service_index(data, item_names),
+            targets=_targets(data, targets),
+            reconciliation=_reconciliation(data),
+            quality=_quality(data),
+        )
     )
     path.write_text(page, encoding="utf-8")
     return path
 
 
-def _heading(data: ReportData) -> str:
-    """The administrative heading: issuing body and number left, quốc hiệu right."""
-    h = data.heading
-    left = f'<p class="strong">{escape(h.left[0])}</p><p>{escape(h.left[1])}</p>'
-    right = (
-        f'<p class="strong">{escape(h.right[0])}</p><p class="motto">{escape(h.right[1])}</p>'
-        f'<p class="date">{escape(h.right[2])}</p>'
-    )
-    return f'<div class="heading"><div>{left}</div><div>{right}</div></div>\n'
-
-
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
-    """Cells are escaped here; ``numeric`` columns are right-aligned."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = []
-    for row in rows:
-        cells = "".join(
-            f'<td class="num">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
-            for i, c in enumerate(row)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _summary(data: ReportData) -> str:
+def _summary(data: ReportData) -> dict[str, Any]:
     table = indicator_table(data, "province", data.province_code)
-    rows = [
+    rates = [
         (
             r.label,
             fmt_decimal(r.numerator)
@@ -129,14 +105,8 @@ def _summary(data: ReportData) -> str:
         for r in table.itertuples(index=False)
     ]
     counts = accounting_row(data, "province", data.province_code)
-    count_rows = [(text, fmt_int(counts.get(code))) for code, text in labels.ACCOUNTING.items()]
-    return (
-        '<section id="tong-hop"><h2>Tổng hợp toàn tỉnh</h2><div class="grid"><div>'
-        + _table(["Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ / Giá trị"], rows, {1, 2, 3})
-        + "</div><div>"
-        + _table(["Số liệu hồ sơ trong kỳ", "Số hồ sơ"], count_rows, {1})
-        + "</div></div></section>"
-    )
+    rows = [(text, fmt_int(counts.get(code))) for code, text in labels.ACCOUNTING.items()]
+    return {"rates": rates, "counts": rows}
 
 
 def target_lines(
@@ -184,19 +154,19 @@ def _trend_values(data: ReportData, indicator: str, keys: list[str]) -> list[flo
     return [value(rows.at[k, "rate"]) if k in rows.index else None for k in keys]
 
 
-def _trends(data: ReportData, targets: pd.DataFrame) -> str:
+def _trends(data: ReportData, targets: pd.DataFrame) -> dict[str, Any]:
     # The window starts at the first quarter any indicator has a figure, each chart at its
     # own first figure: quarters before the data began are not drawn as empty.
     window = data.trend_keys
-    series = {i: _trend_values(data, i, window) for i in INDICATORS}
+    series = {i: _trend_values(data, i, window) for i in indicators()}
     any_data = [
         next((v for v in vals if v is not None), None)
         for vals in zip(*series.values(), strict=True)
     ]
     start = from_first_data(window, any_data)
     keys = window[start:]
-    cards = []
-    for indicator in INDICATORS:
+    charts = []
+    for indicator in indicators():
         own = from_first_data(keys, series[indicator][start:])
         chart_keys, values = keys[own:], series[indicator][start:][own:]
         title = labels.INDICATORS[indicator]
@@ -209,15 +179,14 @@ def _trends(data: ReportData, targets: pd.DataFrame) -> str:
             targets=target_lines(targets, indicator, chart_keys, values),
             percent=indicator not in labels.MINUTE_INDICATORS,
         )
-        cards.append(f'<div class="card"><h3>{escape(title)}</h3>{chart}</div>')
-    first, last = labels.quarter_short(keys[0]), labels.quarter_short(keys[-1])
-    return (
-        f'<section id="xu-huong"><h2>Xu hướng {len(keys)} quý gần nhất ({first} – {last}, '
-        f"{escape(labels.label(labels.CALENDARS, data.period.calendar))})</h2>"
-        '<p class="note">Đường nét đứt: mục tiêu của kế hoạch cho năm tương ứng, nếu có '
-        "và nếu năm đó có số liệu; biểu đồ bắt đầu từ quý đầu tiên có số liệu.</p>"
-        f'<div class="grid">{"".join(cards)}</div></section>'
-    )
+        charts.append({"title": title, "svg": Markup(chart)})
+    return {
+        "quarters": len(keys),
+        "first": labels.quarter_short(keys[0]),
+        "last": labels.quarter_short(keys[-1]),
+        "calendar": labels.label(labels.CALENDARS, data.period.calendar),
+        "charts": charts,
+    }
 
 
 def _strictest_target(targets: pd.DataFrame, indicator: str, year: int) -> float | None:
@@ -231,8 +200,8 @@ def _strictest_target(targets: pd.DataFrame, indicator: str, year: int) -> float
     return None if rows.empty else float(rows["target_value"].max())
 
 
-def _rankings(data: ReportData, targets: pd.DataFrame) -> str:
-    cards = []
+def _rankings(data: ReportData, targets: pd.DataFrame) -> dict[str, Any]:
+    charts = []
     for indicator in RANKED_INDICATORS:
         ranked = agency_ranking(data, indicator)
         bars = [(r.name, value(r.rate)) for r in ranked.itertuples(index=False)]
@@ -250,53 +219,39 @@ def _rankings(data: ReportData, targets: pd.DataFrame) -> str:
             target_label=f"Mục tiêu toàn tỉnh {fmt_indicator(indicator, target)}",
             skipped=skipped,
         )
-        cards.append(
-            f'<div class="card"><h3>{escape(labels.INDICATORS[indicator])}</h3>{chart}</div>'
-        )
-    return (
-        '<section id="xep-hang"><h2>Xếp hạng cơ quan, đơn vị trong kỳ</h2>'
-        '<p class="note">Cao nhất ở trên; đơn vị không có hồ sơ trong kỳ ở cuối.</p>'
-        f'<div class="grid">{"".join(cards)}</div></section>'
-    )
+        charts.append({"title": labels.INDICATORS[indicator], "svg": Markup(chart)})
+    return {"charts": charts}
 
 
-def _index_rows(score: IndexScore) -> str:
+def _points_row(
+    name: str, points: float | None, max_points: float | None, width: int
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "scored": points is not None,
+        "points": fmt_points(points) if points is not None else labels.NOT_MEASURED,
+        "max_points": fmt_points(max_points),
+        "gauge": Markup(score_bar(points, max_points, width)),
+    }
+
+
+def _index_rows(score: IndexScore) -> list[dict[str, Any]]:
+    """A row per group (gauge 160 px wide), then its items (120 px)."""
     rows = []
     for group in score.groups:
-        gauge = score_bar(group.points, group.max_points)
         rows.append(
-            f"<tr><th>{escape(group.name)}</th>{_points_cells(group.points, group.max_points)}"
-            f"<td>{gauge}</td></tr>"
+            _points_row(group.name, group.points, group.max_points, 160) | {"is_group": True}
         )
         for item in group.items:
             rows.append(
-                f"<tr><td>&nbsp;&nbsp;{escape(item.name)}</td>"
-                f"{_points_cells(item.points, item.max_points)}"
-                f"<td>{score_bar(item.points, item.max_points, 120)}</td></tr>"
+                _points_row(item.name, item.points, item.max_points, 120) | {"is_group": False}
             )
-    return "".join(rows)
+    return rows
 
 
-def _points_cells(points: float | None, max_points: float | None) -> str:
-    shown = fmt_points(points) if points is not None else labels.NOT_MEASURED
-    css = "num" if points is not None else "num muted"
-    return f'<td class="{css}">{escape(shown)}</td><td class="num">{fmt_points(max_points)}</td>'
-
-
-def _service_index(data: ReportData, item_names: dict[str, str]) -> str:
+def _service_index(data: ReportData, item_names: dict[str, str]) -> dict[str, Any]:
     score = index_score(data, "province", data.province_code, item_names)
-    if score is None:
-        body = '<p class="note">Chưa có chỉ số phục vụ cho kỳ này.</p>'
-    else:
-        body = (
-            f"<p><strong>Tổng điểm: {fmt_points(score.points)} / {fmt_points(score.max_points)}"
-            f"</strong> (các chỉ số đo được có tối đa {fmt_points(score.measured_max)} điểm; "
-            f"chỉ số “{labels.NOT_MEASURED}” không được chấm, không tính là 0).</p>"
-            "<table><thead><tr><th>Nhóm / chỉ số thành phần</th><th>Điểm</th><th>Tối đa</th>"
-            f"<th></th></tr></thead><tbody>{_index_rows(score)}</tbody></table>"
-        )
-    ranking = index_ranking(data)
-    ranking_rows = [
+    ranking = [
         (
             str(n),
             r.name,
@@ -305,28 +260,20 @@ def _service_index(data: ReportData, item_names: dict[str, str]) -> str:
             fmt_points(value(r.measured_max)),
             fmt_points(value(r.max_points)),
         )
-        for n, r in enumerate(ranking.itertuples(index=False), start=1)
+        for n, r in enumerate(index_ranking(data).itertuples(index=False), start=1)
     ]
-    ranked = (
-        "<h3>Xếp hạng đơn vị theo tỷ lệ điểm đạt trên tối đa phần đo được</h3>"
-        '<p class="note">Các đơn vị được đo trên số chỉ số khác nhau nên tối đa khác nhau: '
-        "xếp theo tỷ lệ Điểm / Tối đa phần đo được, không theo điểm thô.</p>"
-        + _table(
-            ["Hạng", "Đơn vị", "Tỷ lệ đạt", "Điểm", "Tối đa phần đo được", "Tối đa"],
-            ranking_rows,
-            {0, 2, 3, 4, 5},
-        )
-        if ranking_rows
-        else ""
-    )
-    return (
-        '<section id="chi-so-phuc-vu"><h2>Chỉ số phục vụ người dân, doanh nghiệp '
-        "(theo Bộ chỉ số QĐ 766/QĐ-TTg)</h2>"
-        f'<div class="grid"><div>{body}</div><div>{ranked}</div></div></section>'
-    )
+    shown = None
+    if score is not None:
+        shown = {
+            "points": fmt_points(score.points),
+            "max_points": fmt_points(score.max_points),
+            "measured_max": fmt_points(score.measured_max),
+            "rows": _index_rows(score),
+        }
+    return {"score": shown, "not_measured": labels.NOT_MEASURED, "ranking": ranking}
 
 
-def _targets(data: ReportData, targets: pd.DataFrame) -> str:
+def _targets(data: ReportData, targets: pd.DataFrame) -> dict[str, Any]:
     rows = target_table(data, targets)
     css = {labels.MET: "met", labels.NOT_MET: "not-met", labels.NO_DATA: "no-data"}
     body = []
@@ -340,27 +287,20 @@ def _targets(data: ReportData, targets: pd.DataFrame) -> str:
             previous = fmt_indicator(r["indicator"], value(r["previous_value"]))
             actual = f"{actual} (cùng kỳ năm trước {previous})"
         cells = [r["plan_code"], r["indicator_label"], r["scope_label"], goal, actual]
-        tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
-        status = r["status"]
-        body.append(f'<tr>{tds}<td class="{css[status]}">{escape(status)}</td></tr>')
+        body.append({"cells": cells, "status": r["status"], "css": css[r["status"]]})
     to_date = f"Lũy kế đến {data.period.end:%d/%m/%Y}"
-    headers = ["Kế hoạch", "Chỉ số", "Phạm vi", "Mục tiêu", to_date, "Kết quả"]
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    year = data.period.year
-    return (
-        f'<section id="chi-tieu"><h2>Chỉ tiêu kế hoạch năm {year}</h2>'
-        f'<p class="note">{escape(ytd_label(data.period))}.</p>'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>"
-    )
+    return {
+        "year": data.period.year,
+        "ytd": ytd_label(data.period),
+        "headers": ["Kế hoạch", "Chỉ số", "Phạm vi", "Mục tiêu", to_date, "Kết quả"],
+        "rows": body,
+    }
 
 
-def _reconciliation(data: ReportData) -> str:
+def _reconciliation(data: ReportData) -> dict[str, Any]:
     rec = reconciliation_table(data)
     if rec.empty:
-        return (
-            '<section id="doi-chieu"><h2>Đối chiếu báo cáo Biểu 06</h2>'
-            '<p class="note">Không có báo cáo nào của đơn vị giao với kỳ này.</p></section>'
-        )
+        return {"lines": 0, "reports": 0, "rows": []}
     bad = rec[~rec["within_tolerance"].astype(bool)]
     reports = rec[["agency_code", "period_start", "period_end"]].drop_duplicates()
     rows = [
@@ -375,23 +315,10 @@ def _reconciliation(data: ReportData) -> str:
         )
         for r in bad.to_dict("records")
     ]
-    table = (
-        _table(
-            ["Đơn vị", "Kỳ báo cáo", "Lĩnh vực", "Chỉ tiêu", "Báo cáo", "Hệ thống", "Chênh lệch"],
-            rows,
-            {4, 5, 6},
-        )
-        if rows
-        else ""
-    )
-    return (
-        '<section id="doi-chieu"><h2>Đối chiếu báo cáo Biểu 06</h2>'
-        f"<p>{len(reports)} báo cáo giao với kỳ này; <strong>{len(bad)}</strong> dòng chênh "
-        f"lệch vượt ngưỡng trên {len(rec)} dòng.</p>{table}</section>"
-    )
+    return {"lines": len(rec), "reports": len(reports), "rows": rows}
 
 
-def _quality(data: ReportData) -> str:
+def _quality(data: ReportData) -> dict[str, Any]:
     summary = quality_summary(data)
     status_rows = [
         (
@@ -411,21 +338,4 @@ def _quality(data: ReportData) -> str:
     rejected_rows = [
         (r["file_path"], r["message"] or "") for r in summary.rejected.to_dict("records")
     ]
-    return (
-        '<section id="chat-luong"><h2>Chất lượng dữ liệu</h2>'
-        '<p class="note">Lũy kế mọi tệp đã tiếp nhận, không riêng kỳ báo cáo.</p>'
-        + _table(
-            ["Nguồn", "Trạng thái", "Số tệp", "Dòng đọc", "Dòng nạp", "Dòng cách ly"],
-            status_rows,
-            {2, 3, 4, 5},
-        )
-        + "<h3>Dòng bị cách ly theo lý do</h3>"
-        + _table(["Lý do", "Mã", "Số dòng", "Số tệp"], reason_rows, {2, 3})
-        + "<h3>Tệp bị từ chối</h3>"
-        + (
-            _table(["Tệp", "Lý do từ chối"], rejected_rows, set())
-            if rejected_rows
-            else '<p class="note">Không có tệp bị từ chối.</p>'
-        )
-        + "</section>"
-    )
+    return {"by_status": status_rows, "by_reason": reason_rows, "rejected": rejected_rows}

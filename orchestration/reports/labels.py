@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from orchestration.reports.periods import Period
+from orchestration import contract
+from orchestration.partitions import Period, parse_period_key
 
-# Order of the contract table: the order reports list indicators in.
+# Labels of the contract's indicators (reports list them in contract.indicators() order).
 INDICATORS: dict[str, str] = {
     "online_rate": "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
     "full_online_rate": "Tỷ lệ hồ sơ trực tuyến toàn trình",
@@ -71,8 +72,8 @@ INDICATOR_TERMS: dict[str, tuple[str, str]] = {
     "wait_under_10_rate": ("Lượt chờ dưới 10 phút", "Lượt được gọi"),
 }
 
-# Indicators that are not a share: shown in minutes, never as a percentage.
-MINUTE_INDICATORS = frozenset({"avg_wait_minutes"})
+# Indicators that are not a share (contract.MINUTE_INDICATORS): minutes, never a percentage.
+MINUTE_INDICATORS = contract.MINUTE_INDICATORS
 
 # marts.period_accounting counts, in the order of the form (Biểu 06) where it has them.
 ACCOUNTING: dict[str, str] = {
@@ -250,5 +251,5 @@ def period_title(period: Period) -> str:
 
 def quarter_short(period_key: str) -> str:
     """``2024-Q2`` → ``Q2/24`` for chart axes."""
-    year, _, quarter = period_key.partition("-")
-    return f"{quarter}/{year[2:]}"
+    key = parse_period_key(period_key)
+    return f"Q{key.number}/{key.year % 100:02d}"

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from orchestration.contract import ACCOUNTING_COUNTS, INDICATORS, TOTAL_CODE
+from orchestration.contract import (
+    TOTAL_CODE,
+    accounting_counts,
+    indicators,
+    reconciliation_measures,
+)
 from orchestration.reports import labels
 from orchestration.reports.data import ReportData
 from orchestration.reports.seeds import attach_attainment
@@ -50,7 +55,7 @@ def indicator_table(data: ReportData, scope_type: str, scope_code: str | None) -
     rows = rates[(rates["scope_type"] == scope_type) & (rates["scope_code"] == scope_code)]
     by_indicator = rows.drop_duplicates("indicator").set_index("indicator")
     records = []
-    for indicator in INDICATORS:
+    for indicator in indicators():
         row = by_indicator.loc[indicator] if indicator in by_indicator.index else None
         numerator_terms, denominator_terms = labels.INDICATOR_TERMS[indicator]
         records.append(
@@ -72,7 +77,7 @@ def accounting_row(data: ReportData, scope_type: str, scope_code: str | None) ->
     rows = acc[(acc["scope_type"] == scope_type) & (acc["scope_code"] == scope_code)]
     if rows.empty:
         return {}
-    return {c: value(rows.iloc[0][c]) for c in ACCOUNTING_COUNTS}  # type: ignore[misc]
+    return {c: value(rows.iloc[0][c]) for c in accounting_counts()}  # type: ignore[misc]
 
 
 def scope_table(data: ReportData, scope_type: str) -> pd.DataFrame:
@@ -82,8 +87,8 @@ def scope_table(data: ReportData, scope_type: str) -> pd.DataFrame:
     wide = rates.pivot_table(
         index="scope_code", columns="indicator", values="rate", aggfunc="first", dropna=False
     )
-    table = acc[["scope_code", *ACCOUNTING_COUNTS]].merge(
-        wide.reindex(columns=INDICATORS), left_on="scope_code", right_index=True, how="outer"
+    table = acc[["scope_code", *accounting_counts()]].merge(
+        wide.reindex(columns=indicators()), left_on="scope_code", right_index=True, how="outer"
     )
     if scope_type == "level":
         table["name"] = table["scope_code"].map(lambda c: labels.label(labels.LEVELS, c))
@@ -128,7 +133,7 @@ def target_table(data: ReportData, targets: pd.DataFrame) -> pd.DataFrame:
 def reconciliation_table(data: ReportData) -> pd.DataFrame:
     """Report rows in reading order: report, field (total last), measure in form order."""
     rec = data.reconciliation.copy()
-    order = {m: i for i, m in enumerate(labels.RECONCILIATION_MEASURES)}
+    order = {m: i for i, m in enumerate(reconciliation_measures())}
     rec["_total"] = rec["field_name"] == "*"
     rec["_measure"] = rec["measure"].map(order).fillna(len(order))
     keys = ["agency_code", "period_start", "period_end", "_total", "field_name", "_measure"]

@@ -23,7 +23,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from orchestration.contract import INDICATORS
+from orchestration.contract import indicators
 from orchestration.reports import labels
 from orchestration.reports.data import ReportData
 from orchestration.reports.heading import Heading
@@ -271,7 +271,7 @@ def _scope_sheet(book: _Book, data: ReportData, scope_type: str, name: str) -> N
     )
     ident = ["Cấp", "Mã"] if is_level else ["Mã đơn vị", "Tên đơn vị", "Cấp"]
     count_headers = [labels.ACCOUNTING_SHORT[c] for c in WIDE_COUNTS]
-    rate_headers = [labels.INDICATOR_SHORT[i] for i in INDICATORS]
+    rate_headers = [labels.INDICATOR_SHORT[i] for i in indicators()]
     sheet.header(HEADER_ROW, [*ident, *count_headers, *rate_headers])
     table = scope_table(data, scope_type)
     row = HEADER_ROW + 1
@@ -300,7 +300,7 @@ def _wide_row(
     for count in WIDE_COUNTS:
         sheet.put(row, col, record.get(count), book.integer)
         col += 1
-    for indicator in INDICATORS:
+    for indicator in indicators():
         sheet.put(row, col, value(record.get(indicator)), book.rate(indicator))
         col += 1
 

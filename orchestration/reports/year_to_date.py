@@ -14,7 +14,7 @@ import datetime as dt
 
 import pandas as pd
 
-from orchestration.reports.periods import Period
+from orchestration.partitions import Period
 
 
 def value(raw: object) -> float | None:

@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from orchestration import contract
 from samplegen.catalogue import Catalogue
 from samplegen.dates import DAY
 from samplegen.dossiers import NULL
@@ -27,37 +28,12 @@ COUNTED_STATUSES = (2, 4, 5, 6, 7, 8, 9, 10)
 RESOLVED_STATUSES = (9, 10)
 WITHDRAWN_STATUSES = (7, 8)
 
-MEASURES = [
-    "received",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "to_process",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "withdrawn",
-    "pending",
-    "pending_in_time",
-    "pending_overdue",
-]
-
-# The eleven counts of a Biểu 06 row, in the form's column order (3)…(13); "Tổng số" of
-# the form is to_process (received in the window plus carried over).
-REPORT_MEASURES = [
-    "to_process",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "pending_in_time",
-    "pending_overdue",
-]
+# The counts of marts.period_accounting and the eleven of a Biểu 06 row (the form's column
+# order (3)…(13); its "Tổng số" is to_process, received in the window plus carried over):
+# names are the contract's, read from dbt's manifest like every other reader's; only the
+# computation below is written independently of the warehouse.
+MEASURES = contract.accounting_counts()
+REPORT_MEASURES = contract.reconciliation_measures()
 
 TRUTH_COLUMNS = [
     "dossier_code",

@@ -11,10 +11,12 @@ Contents: 2 calendars × {month, quarter, half_year, year} for 2022–2024 (12 q
 province, 3 levels, 4 agencies (two provincial departments, a district, a commune that
 receives nothing in 2024-Q2), 6 field groups, all 13 indicators, every target of
 targets.csv for the years present, two agency reports with a few differences, the service
-index (some sub-scores not measured), a file ledger and quarantine summary. Extra tables and
-columns that the real marts may carry (``report_identity_checks``,
-``service_index.measured_max_points``, optionally ``dim_agencies``) are there too, so
-readers are tested to tolerate them.
+index (some sub-scores not measured), a file ledger and quarantine summary, the report
+identity checks and (optionally) the agency catalogue. Every published mart is written with
+exactly the columns and types of its enforced dbt contract (orchestration/contract.py reads
+them from dbt's manifest), so a column dbt adds must be simulated here too; the tables that
+are not dbt models (publish's ``restatements`` and ``publication``) are written as publish
+writes them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from orchestration import contract
+from orchestration.publish import RESTATEMENTS_DDL
 from orchestration.settings import DBT_PROJECT_DIR
 
 PROVINCE = "T01"
@@ -59,36 +63,13 @@ AGENCIES = (
     Agency("000.21.31.T01", "UBND xã Bình Tây 1", "xa", 25, 8, False),
 )
 LEVELS = ("tinh", "huyen", "xa")
-INDICATORS = (
-    "online_rate",
-    "full_online_rate",
-    "full_online_uptake_rate",
-    "on_time_rate",
-    "digitized_intake_rate",
-    "e_result_rate",
-    "reuse_rate",
-    "online_payment_rate",
-    "satisfaction_rate",
-    "satisfaction_rate_766",
-    "online_service_usage_rate",
-    "avg_wait_minutes",
-    "wait_under_10_rate",
-)
-ACCOUNTING_COUNTS = (
-    "received",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "to_process",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "withdrawn",
-    "pending",
-    "pending_in_time",
-    "pending_overdue",
-)
+# The contract's lists (dbt's manifest): every indicator and count the marts carry.
+INDICATORS = tuple(contract.indicators())
+ACCOUNTING_COUNTS = tuple(contract.accounting_counts())
+# The period and scope columns that open period_accounting and service_rates.
+PERIOD_SCOPE = [
+    c for c in contract.mart("period_accounting").column_names if c not in ACCOUNTING_COUNTS
+]
 # Flows add up over months; stocks are taken from the first (carried_over) or last month.
 _FLOWS = (
     "received",
@@ -117,50 +98,17 @@ _RATE_COUNTS: dict[str, tuple[str, str]] = {
     "wait_under_10_rate": ("tickets_under_10", "tickets"),
 }
 
-TABLE_DDL: dict[str, str] = {
-    "period_accounting": """
-        calendar varchar, grain varchar, period_key varchar, period_start date,
-        period_end date, scope_type varchar, scope_code varchar,
-        received bigint, received_online bigint, received_offline bigint,
-        carried_over bigint, to_process bigint, resolved bigint, resolved_early bigint,
-        resolved_on_time bigint, resolved_late bigint, withdrawn bigint, pending bigint,
-        pending_in_time bigint, pending_overdue bigint""",
-    "service_rates": """
-        calendar varchar, grain varchar, period_key varchar, period_start date,
-        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
-        numerator double, denominator bigint, rate double""",
-    "target_attainment": """
-        plan_code varchar, target_code varchar, indicator varchar, scope_type varchar,
-        scope_code varchar, year integer, calendar varchar, kind varchar,
-        target_value double, actual_value double, met boolean, scope varchar,
-        previous_actual_value double""",
-    "report_reconciliation": """
-        agency_code varchar, period_start date, period_end date, field_name varchar,
-        measure varchar, reported bigint, computed bigint, difference bigint,
-        within_tolerance boolean""",
-    "service_index": """
-        calendar varchar, grain varchar, period_key varchar, scope_type varchar,
-        scope_code varchar, group_code varchar, item_code varchar, points double,
-        max_points double, measured_max_points double""",
-    "file_ledger": """
-        file_path varchar, source varchar, sha256 varchar, layout varchar,
-        rows_read bigint, rows_loaded bigint, rows_quarantined bigint, status varchar,
-        message varchar, first_seen_at timestamp""",
-    "quarantine_summary": "file_path varchar, reason varchar, rows bigint",
-    "report_identity_checks": """
-        file_path varchar, agency_code varchar, period_start date, period_end date,
-        field_name varchar, rule varchar, left_value bigint, right_value bigint""",
-    "dim_agencies": """
-        agency_code varchar, agency_name varchar, level varchar, parent_code varchar,
-        province_code varchar""",
-    "restatements": """
-        calendar varchar, grain varchar, period_key varchar, period_start date,
-        period_end date, scope_type varchar, scope_code varchar, indicator varchar,
-        old_numerator double, old_denominator bigint, old_rate double,
-        new_numerator double, new_denominator bigint, new_rate double,
-        previously_published_at timestamp, run_id varchar, restated_at timestamp""",
+# Tables of schema marts that are not dbt models: publish writes them (publish.py).
+PUBLISH_DDL: dict[str, str] = {
+    "restatements": RESTATEMENTS_DDL,
     "publication": "run_id varchar, published_at timestamp",
 }
+
+
+def table_ddl(table: str) -> str:
+    """The ``create table`` body of a fixture table: the contract's for a published mart."""
+    published = contract.marts()
+    return published[table].ddl() if table in published else PUBLISH_DDL[table]
 
 
 # --- periods ---------------------------------------------------------------------------
@@ -306,8 +254,7 @@ def _aggregate(monthly: pd.DataFrame, cal_periods: pd.DataFrame) -> pd.DataFrame
 
 def _rates(scoped: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
     """Counts per period and scope → one row per indicator; rate NULL when denominator 0."""
-    keys = ["calendar", "grain", "period_key", "period_start", "period_end"]
-    keys += ["scope_type", "scope_code"]
+    keys = PERIOD_SCOPE
     frames = []
     for indicator in indicators:
         num, den = _RATE_COUNTS[indicator]
@@ -322,17 +269,7 @@ def _rates(scoped: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
 
 def _usage_rates(rng: np.random.Generator, scopes: pd.DataFrame) -> pd.DataFrame:
     """online_service_usage_rate counts distinct procedures, so it is not a sum of months."""
-    part = scopes[
-        [
-            "calendar",
-            "grain",
-            "period_key",
-            "period_start",
-            "period_end",
-            "scope_type",
-            "scope_code",
-        ]
-    ].copy()
+    part = scopes[PERIOD_SCOPE].copy()
     procedures = {a.code: a.procedures for a in AGENCIES}
     procedures |= {lvl: sum(a.procedures for a in AGENCIES if a.level == lvl) for lvl in LEVELS}
     procedures[PROVINCE] = sum(a.procedures for a in AGENCIES)
@@ -379,10 +316,8 @@ def _accounting_and_rates(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         group_frame = pd.concat(groups, ignore_index=True)
         rate_frames.append(_rates(group_frame, ("satisfaction_rate", "satisfaction_rate_766")))
     accounting = pd.concat(accounting_frames, ignore_index=True)
-    columns = ["calendar", "grain", "period_key", "period_start", "period_end"]
-    columns += ["scope_type", "scope_code", *ACCOUNTING_COUNTS]
     rates = pd.concat(rate_frames, ignore_index=True)
-    return accounting[columns], rates
+    return accounting[[*PERIOD_SCOPE, *ACCOUNTING_COUNTS]], rates
 
 
 def _sum_months(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -412,6 +347,7 @@ def _target_attainment(rates: pd.DataFrame) -> pd.DataFrame:
         scope_type, scope_code, members = _scope_of_target(target["scope"])
         # Every plan year is listed, as dbt does; years without data get NULL actual and met.
         for year in range(int(target["year_from"]), int(target["year_to"]) + 1):
+            sums = _year_sums(yearly, target, members, year)
             actual = _year_rate(yearly, target, members, year)
             previous = _year_rate(yearly, target, members, year - 1)
             value = float(target["target_value"])
@@ -424,6 +360,15 @@ def _target_attainment(rates: pd.DataFrame) -> pd.DataFrame:
                 met = actual <= value
             else:  # min_increase: unknown without the previous year
                 met = None if previous is None else actual - previous >= value
+            if sums is None:
+                status = "no_period"
+            elif actual is None:
+                status = "no_denominator"
+            elif target["kind"] == "min_increase" and previous is None:
+                status = "no_previous_year"
+            else:
+                status = "evaluated"  # the fixture's years are whole years
+            start, end, numerator, denominator = sums or (None, None, None, None)
             rows.append(
                 {
                     "plan_code": target["plan_code"],
@@ -438,47 +383,65 @@ def _target_attainment(rates: pd.DataFrame) -> pd.DataFrame:
                     "actual_value": actual,
                     "met": met,
                     "scope": target["scope"],
+                    "period_start": start,
+                    "period_end": end,
+                    "numerator": numerator,
+                    "denominator": denominator,
                     "previous_actual_value": previous,
+                    "covers_whole_year": None if sums is None else True,
+                    "evaluation_status": status,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def _year_rate(
+def _year_rows(
     yearly: pd.DataFrame, target: dict[str, str], members: list[str], year: int
-) -> float | None:
-    rows = yearly[
+) -> pd.DataFrame:
+    return yearly[
         (yearly["calendar"] == target["calendar"])
         & (yearly["period_key"] == str(year))
         & (yearly["indicator"] == target["indicator"])
         & (yearly["scope_code"].isin(members))
     ]
-    denominator = rows["denominator"].sum()
-    return None if rows.empty or denominator == 0 else float(rows["numerator"].sum() / denominator)
 
 
-_RECON_MEASURES = (
-    "to_process",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "pending_in_time",
-    "pending_overdue",
-)
+def _year_sums(
+    yearly: pd.DataFrame, target: dict[str, str], members: list[str], year: int
+) -> tuple[dt.date, dt.date, float, int] | None:
+    """(period_start, period_end, numerator, denominator) of the year; None without one."""
+    rows = _year_rows(yearly, target, members, year)
+    if rows.empty:
+        return None
+    return (
+        rows["period_start"].min(),
+        rows["period_end"].max(),
+        float(rows["numerator"].sum()),
+        int(rows["denominator"].sum()),
+    )
+
+
+def _year_rate(
+    yearly: pd.DataFrame, target: dict[str, str], members: list[str], year: int
+) -> float | None:
+    sums = _year_sums(yearly, target, members, year)
+    return None if sums is None or sums[3] == 0 else sums[2] / sums[3]
+
+
+# The 11 counts of a Biểu 06 row, in the form's order (the contract's list).
+_RECON_MEASURES = tuple(contract.reconciliation_measures())
+FIRST_REPORT_ROW = 8  # the sheet row of a report's first field (the form's header above)
 
 
 def _report_reconciliation(seed: int) -> pd.DataFrame:
     """Two agencies' reports (official 2024-Q1 and calendar 2024-Q2), a few differences."""
     rng = np.random.default_rng(seed + 1)
     reports = [
-        ("000.00.05.T01", dt.date(2023, 12, 15), dt.date(2024, 3, 14), ["Hộ tịch", "Chứng thực"]),
-        ("000.00.21.T01", dt.date(2024, 4, 1), dt.date(2024, 6, 30), ["Đất đai", "Xây dựng"]),
-    ]
+        ("agency_reports/so_tu_phap_2024Q1.xlsx", "000.00.05.T01", dt.date(2023, 12, 15),
+         dt.date(2024, 3, 14), ["Hộ tịch", "Chứng thực"]),
+        ("agency_reports/ha_long_2024Q2.xlsx", "000.00.21.T01", dt.date(2024, 4, 1),
+         dt.date(2024, 6, 30), ["Đất đai", "Xây dựng"]),
+    ]  # fmt: skip
     # (agency, field, measure) whose report disagrees with the system, by how much.
     wrong = {
         ("000.00.05.T01", "Hộ tịch", "resolved_late"): 2,
@@ -486,10 +449,10 @@ def _report_reconciliation(seed: int) -> pd.DataFrame:
         ("000.00.21.T01", "Đất đai", "to_process"): -5,
     }
     rows = []
-    for agency, start, end, fields in reports:
+    for file_path, agency, start, end, fields in reports:
         totals = dict.fromkeys(_RECON_MEASURES, 0)
         reported_totals = dict.fromkeys(_RECON_MEASURES, 0)
-        for field in fields:
+        for row_number, field in enumerate(fields, start=FIRST_REPORT_ROW):
             online, offline, carried = (int(x) for x in rng.integers(5, 40, size=3))
             early, on_time, late = (int(x) for x in rng.integers(0, 20, size=3))
             resolved = early + on_time + late
@@ -506,12 +469,16 @@ def _report_reconciliation(seed: int) -> pd.DataFrame:
             )
             for measure, value in computed.items():
                 reported = value + wrong.get((agency, field, measure), 0)
-                rows.append((agency, start, end, field, measure, reported, value))
+                rows.append(
+                    (agency, start, end, field, measure, reported, value, file_path, row_number)
+                )
                 totals[measure] += value
                 reported_totals[measure] += reported
         for measure in _RECON_MEASURES:
+            total_row = FIRST_REPORT_ROW + len(fields)
             rows.append(
                 (agency, start, end, "*", measure, reported_totals[measure], totals[measure])
+                + (file_path, total_row)
             )
     frame = pd.DataFrame(
         rows,
@@ -523,10 +490,15 @@ def _report_reconciliation(seed: int) -> pd.DataFrame:
             "measure",
             "reported",
             "computed",
+            "file_path",
+            "row_number",
         ],
     )
     frame["difference"] = frame["reported"] - frame["computed"]
     frame["within_tolerance"] = frame["difference"].abs() <= 0
+    frame["is_total"] = frame["field_name"] == "*"
+    frame["field_matched"] = True  # every field of these reports is in the catalogue
+    frame["measure_order"] = frame["measure"].map({m: i for i, m in enumerate(_RECON_MEASURES, 1)})
     return frame
 
 
@@ -541,10 +513,15 @@ def _service_index(rates: pd.DataFrame) -> pd.DataFrame:
         part = by_indicator[keys].copy()
         part["group_code"], part["item_code"] = item.group_code, item.item_code
         part["max_points"] = float(item.max_points)
+        part["row_kind"], part["provisional"] = "item", bool(item.provisional)
         if pd.isna(item.indicator):
+            part["indicator"], part["rate"] = None, np.nan
             part["points"] = np.nan
+            part["measurement_status"] = "not_measured"
         else:
+            part["indicator"], part["rate"] = item.indicator, by_indicator[item.indicator]
             part["points"] = (by_indicator[item.indicator] * item.max_points).round(2)
+            part["measurement_status"] = np.where(part["rate"].isna(), "no_data", "measured")
         frames.append(part)
     items = pd.concat(frames, ignore_index=True)
     items["measured_max_points"] = items["max_points"].where(items["points"].notna())
@@ -554,17 +531,30 @@ def _service_index(rates: pd.DataFrame) -> pd.DataFrame:
     groups = _sum_scores(items, [*keys, "group_code"])
     groups["item_code"] = groups["group_code"]
     groups["max_points"] = groups["group_code"].map(group_max).astype(float)
+    groups["row_kind"] = "group"
     total = _sum_scores(items, keys)
     total["group_code"], total["item_code"], total["max_points"] = "TOTAL", "TOTAL", 100.0
-    columns = [*keys, "group_code", "item_code", "points", "max_points", "measured_max_points"]
-    return pd.concat([items[columns], groups[columns], total[columns]], ignore_index=True)
+    total["row_kind"] = "total"
+    index = pd.concat([items, groups, total], ignore_index=True)
+    dates = scoped[["calendar", "grain", "period_key", "period_start", "period_end"]]
+    index = index.merge(dates.drop_duplicates(), on=["calendar", "grain", "period_key"])
+    return index[contract.mart("service_index").column_names]
 
 
 def _sum_scores(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    return items.groupby(by, as_index=False).agg(
+    """Group or TOTAL rows: points of the scored items, and how many of them are scored."""
+    sums = items.groupby(by, as_index=False).agg(
         points=("points", lambda s: s.sum(min_count=1)),
         measured_max_points=("measured_max_points", "sum"),
+        scored=("points", "count"),
+        items=("points", "size"),
+        provisional=("provisional", "any"),
     )
+    sums["measurement_status"] = np.select(
+        [sums["scored"] == sums["items"], sums["scored"] > 0], ["measured", "partial"], "no_data"
+    )
+    sums["indicator"], sums["rate"] = None, np.nan
+    return sums.drop(columns=["scored", "items"])
 
 
 def _file_ledger() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -614,37 +604,32 @@ def _file_ledger() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _identity_checks() -> pd.DataFrame:
+    """One broken rule of the Sở Tư pháp report: its resolved total is not its parts' sum."""
     return pd.DataFrame(
         [
-            (
-                "agency_reports/so_tu_phap_2024Q1.xlsx",
-                "000.00.05.T01",
-                dt.date(2023, 12, 15),
-                dt.date(2024, 3, 14),
-                "Hộ tịch",
-                "resolved = early + on_time + late",
-                30,
-                28,
-            )
-        ],
-        columns=[
-            "file_path",
-            "agency_code",
-            "period_start",
-            "period_end",
-            "field_name",
-            "rule",
-            "left_value",
-            "right_value",
-        ],
+            {
+                "file_path": "agency_reports/so_tu_phap_2024Q1.xlsx",
+                "agency_code": "000.00.05.T01",
+                "period_start": dt.date(2023, 12, 15),
+                "period_end": dt.date(2024, 3, 14),
+                "is_current": True,
+                "row_number": FIRST_REPORT_ROW,
+                "field_name": "Hộ tịch",
+                "rule": "resolved_identity",
+                "measure": "resolved",
+                "rule_expression": "resolved = resolved_early + resolved_on_time + resolved_late",
+                "left_value": 30,
+                "right_value": 28,
+                "difference": 2,
+            }
+        ]
     )
 
 
 def _restatements(rates: pd.DataFrame) -> pd.DataFrame:
     """A late file changed two already-published figures of official 2024-Q1 (publish.py
     records these in marts.restatements: old and new numerator, denominator, rate)."""
-    keys = ["calendar", "grain", "period_key", "period_start", "period_end"]
-    keys += ["scope_type", "scope_code", "indicator"]
+    keys = [*PERIOD_SCOPE, "indicator"]
     new = rates[
         (rates["calendar"] == "official")
         & (rates["period_key"] == "2024-Q1")
@@ -661,6 +646,7 @@ def _restatements(rates: pd.DataFrame) -> pd.DataFrame:
     frame["previously_published_at"] = dt.datetime(2024, 4, 1, 6, 0)
     frame["run_id"] = "run-2024-07-02"
     frame["restated_at"] = dt.datetime(2024, 7, 2, 6, 0)
+    frame["mart"] = "service_rates"
     return frame
 
 
@@ -701,14 +687,18 @@ def _simulated_marts(seed: int) -> dict[str, pd.DataFrame]:
 
 
 def write_marts(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
-    """Write frames into ``path`` as typed tables of schema ``marts`` (replacing the file)."""
+    """Write frames into ``path`` as typed tables of schema ``marts`` (replacing the file).
+
+    A published mart gets its contract's columns, in order: a frame that lacks one fails
+    here (KeyError), so the fixture cannot drift from dbt's contracts.
+    """
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema marts")
         for table, frame in frames.items():
-            ddl = TABLE_DDL[table]
-            columns = [line.split()[0] for line in _split_columns(ddl)]
+            ddl = table_ddl(table)
+            columns = [part.split()[0] for part in ddl.replace("\n", " ").split(",")]
             con.execute(f"create table marts.{table} ({ddl})")
             con.register("incoming", frame[columns])
             con.execute(f"insert into marts.{table} select * from incoming")
@@ -716,10 +706,6 @@ def write_marts(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
     finally:
         con.close()
     return path
-
-
-def _split_columns(ddl: str) -> list[str]:
-    return [part.strip() for part in ddl.replace("\n", " ").split(",") if part.strip()]
 
 
 def build_marts_db(path: Path, *, with_dim_agencies: bool = True, seed: int = 20240615) -> Path:
