@@ -42,6 +42,8 @@ from orchestration.extract.one_stop_layouts import (
 )
 from orchestration.extract.one_stop_read import NATIVE_SUFFIX, ReadFile, cell_schema
 from orchestration.extract.parsing import MAX_YEAR, MIN_YEAR, DateFormat, _normalised
+
+_PARTS = ("year", "month", "day", "hour", "minute", "second")
 from orchestration.extract.raw_schema import column_names
 from orchestration.extract.xlsx_table import is_footer_text
 
@@ -139,42 +141,66 @@ def _matches(field: str) -> list[str]:
     return out
 
 
-def _timestamp(match: str, fmt: DateFormat) -> str:
-    """The date-time a match spells, NULL when it did not match or is no real date-time.
-    An optional group that did not match counts as 0."""
+def _parts(match: str, fmt: DateFormat) -> list[str]:
+    """The match's date parts as integer columns ``<match>_<part>``; an optional group
+    that did not match counts as 0, an unmatched format gives NULL."""
     groups = set(_groups(fmt))
-
-    def part(name: str) -> str:
+    out = []
+    for name in _PARTS:
         if name not in groups:
-            return "0"
-        value = f"cast(nullif({match}.{name}, '') as integer)"
-        return value if name in ("year", "month", "day") else f"coalesce({value}, 0)"
+            value = "0"
+        else:
+            value = f"cast(nullif({match}.{name}, '') as integer)"
+            if name not in ("year", "month", "day"):
+                value = f"coalesce({value}, 0)"
+        out.append(f"{value} as {match}_{name}")
+    return out
 
-    y, mo, d = part("year"), part("month"), part("day")
-    h, mi, s = part("hour"), part("minute"), part("second")
-    leap = f"(({y}) % 4 = 0 and ({y}) % 100 <> 0) or ({y}) % 400 = 0"
+
+def _valid(match: str) -> str:
+    """The parts spell a real date-time: parsing.py's range and days-in-month checks."""
+    y, mo, d, h, mi, s = (f"{match}_{name}" for name in _PARTS)
+    leap = f"(({y} % 4 = 0 and {y} % 100 <> 0) or {y} % 400 = 0)"
     days = (
-        f"case when ({mo}) in (4, 6, 9, 11) then 30 "
-        f"when ({mo}) = 2 then (case when {leap} then 29 else 28 end) else 31 end"
+        f"case when {mo} in (4, 6, 9, 11) then 30 "
+        f"when {mo} = 2 then (case when {leap} then 29 else 28 end) else 31 end"
     )
-    ok = (
-        f"({y}) between {MIN_YEAR} and {MAX_YEAR} and ({mo}) between 1 and 12 "
-        f"and ({d}) >= 1 and ({h}) < 24 and ({mi}) < 60 and ({s}) < 60 and ({d}) <= {days}"
+    return (
+        f"coalesce({y} between {MIN_YEAR} and {MAX_YEAR} and {mo} between 1 and 12 "
+        f"and {d} >= 1 and {h} < 24 and {mi} < 60 and {s} < 60 and {d} <= {days}, false) "
+        f"as {match}_ok"
     )
+
+
+def _timestamp(match: str) -> str:
     # Arguments are clamped where the checks fail, so make_timestamp never sees a bad date.
-    args = ", ".join(f"if({ok}, {v}, {fallback})" for v, fallback in zip((y, mo, d, h, mi, s), (2000, 1, 1, 0, 0, 0), strict=True))
+    ok = f"{match}_ok"
+    args = ", ".join(
+        f"if({ok}, {match}_{name}, {fallback})"
+        for name, fallback in zip(_PARTS, (2000, 1, 1, 0, 0, 0), strict=True)
+    )
     return f"case when {ok} then make_timestamp({args}) end"
 
 
+def _all_matches() -> list[tuple[str, str, DateFormat]]:
+    """(field, match column, format) for every date field, layout and format."""
+    return [
+        (field, _match_column(field, layout, i), fmt)
+        for field in DATE_FIELDS
+        for layout in LAYOUTS
+        for i, fmt in enumerate(layout.date_formats)
+    ]
+
+
 def _parsed_date(field: str) -> str:
+    """A native workbook date as it is; text by the layout's formats, the first that
+    gives a real date-time winning."""
     whens = []
     for layout in LAYOUTS:
-        parses = [
-            _timestamp(_match_column(field, layout, i), fmt)
-            for i, fmt in enumerate(layout.date_formats)
-        ]
+        parses = [_timestamp(_match_column(field, layout, i)) for i in range(len(layout.date_formats))]
         whens.append(f"when layout = {_sql_text(layout.name)} then coalesce({', '.join(parses)})")
-    return f"case when {field}{NATIVE_SUFFIX} is not null then {field}{NATIVE_SUFFIX} {' '.join(whens)} end"
+    native = field + NATIVE_SUFFIX
+    return f"case when {native} is not null then {native} {' '.join(whens)} end"
 
 
 # --- vocabularies -------------------------------------------------------------------------
@@ -264,6 +290,8 @@ def _register_lookups(con: duckdb.DuckDBPyConnection) -> None:
 
 def _judge_sql() -> str:
     matches = ",\n ".join(m for f in DATE_FIELDS for m in _matches(f))
+    parts = ",\n ".join(p for _, match, fmt in _all_matches() for p in _parts(match, fmt))
+    valid = ",\n ".join(_valid(match) for _, match, _ in _all_matches())
     dates = ",\n ".join(
         f"{_parsed_date(f)} as {f}_ts, {f} <> '' as {f}_present" for f in DATE_FIELDS
     )
@@ -315,7 +343,9 @@ matched as (
     left join agencies as a on a.code = c.agency_code
     {vocab_joins} {flag_joins}
 ),
-dated as (select *, {dates} from matched),
+split as (select *, {parts} from matched),
+checked as (select *, {valid} from split),
+dated as (select *, {dates} from checked),
 parsed as (select *, {", ".join(problems)} from dated)
 select file_id, case {reason} end as reason, case {detail} end as detail, {projected}
 from parsed
