@@ -44,7 +44,7 @@ from orchestration.extract.one_stop_layouts import (
     Layout,
     is_wanted_header,
 )
-from orchestration.extract.readers import decode_text, detect_delimiter, read_delimited
+from orchestration.extract.readers import detect_delimiter, read_delimited
 from orchestration.extract.types import RejectedFile
 from orchestration.extract.xlsx_table import read_xlsx_table
 

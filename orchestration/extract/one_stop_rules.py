@@ -18,6 +18,7 @@ confirmed in Python with ``is_footer_text``; the rows from the first footer on a
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,10 +43,10 @@ from orchestration.extract.one_stop_layouts import (
 )
 from orchestration.extract.one_stop_read import NATIVE_SUFFIX, ReadFile, cell_schema
 from orchestration.extract.parsing import MAX_YEAR, MIN_YEAR, DateFormat, _normalised
-
-_PARTS = ("year", "month", "day", "hour", "minute", "second")
 from orchestration.extract.raw_schema import column_names
 from orchestration.extract.xlsx_table import is_footer_text
+
+_PARTS = ("year", "month", "day", "hour", "minute", "second")
 
 ROW_COLUMNS = [name for name in column_names("dossier_versions") if name != "file_path"]
 FIELDS = tuple(LAYOUTS[0].headers)  # canonical field order (both layouts share it)
@@ -197,7 +198,9 @@ def _parsed_date(field: str) -> str:
     gives a real date-time winning."""
     whens = []
     for layout in LAYOUTS:
-        parses = [_timestamp(_match_column(field, layout, i)) for i in range(len(layout.date_formats))]
+        parses = [
+            _timestamp(_match_column(field, layout, i)) for i in range(len(layout.date_formats))
+        ]
         whens.append(f"when layout = {_sql_text(layout.name)} then coalesce({', '.join(parses)})")
     native = field + NATIVE_SUFFIX
     return f"case when {native} is not null then {native} {' '.join(whens)} end"
@@ -396,10 +399,8 @@ def judge(con: duckdb.DuckDBPyConnection, reads: Sequence[ReadFile], agencies: p
 
 
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.unregister(name)
-    except duckdb.Error:
-        pass
 
 
 def split_by_file(table: pa.Table, files: int) -> list[pa.Table]:

