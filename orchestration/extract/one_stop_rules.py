@@ -22,6 +22,7 @@ import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 import numpy as np
@@ -42,7 +43,7 @@ from orchestration.extract.one_stop_layouts import (
     Layout,
 )
 from orchestration.extract.one_stop_read import NATIVE_SUFFIX, ReadFile, cell_schema
-from orchestration.extract.parsing import MAX_YEAR, MIN_YEAR, DateFormat, _normalised
+from orchestration.extract.parsing import MAX_YEAR, MIN_YEAR, DateFormat, normalised_value
 from orchestration.extract.raw_schema import column_names
 from orchestration.extract.xlsx_table import is_footer_text
 
@@ -217,13 +218,13 @@ _VOCABULARIES: dict[str, tuple[Mapping[str, object], pa.DataType]] = {
 
 
 def _lookup(values: Sequence[str], vocabulary: Mapping[str, object], kind: pa.DataType) -> pa.Table:
-    mapped = [vocabulary.get(_normalised(value)) for value in values]
+    mapped = [vocabulary.get(normalised_value(value)) for value in values]
     return pa.table({"value": pa.array(values, pa.string()), "mapped": pa.array(mapped, kind)})
 
 
 def _flag_lookup(values: Sequence[str]) -> pa.Table:
     # parse_flags: only what the vocabulary maps to True is True; the rest is False.
-    flags = [FLAGS.get(_normalised(value)) is True for value in values]
+    flags = [FLAGS.get(normalised_value(value)) is True for value in values]
     return pa.table({"value": pa.array(values, pa.string()), "mapped": pa.array(flags, pa.bool_())})
 
 
@@ -291,6 +292,7 @@ def _register_lookups(con: duckdb.DuckDBPyConnection) -> None:
     con.register("map_flag", _flag_lookup(values))
 
 
+@cache
 def _judge_sql() -> str:
     matches = ",\n ".join(m for f in DATE_FIELDS for m in _matches(f))
     parts = ",\n ".join(p for _, match, fmt in _all_matches() for p in _parts(match, fmt))
@@ -367,13 +369,8 @@ class Judged:
     rows_read: list[int]
 
 
-_JUDGE_SQL: str | None = None
-
-
 def judge(con: duckdb.DuckDBPyConnection, reads: Sequence[ReadFile], agencies: pa.Table) -> Judged:
-    global _JUDGE_SQL
-    if _JUDGE_SQL is None:
-        _JUDGE_SQL = _judge_sql()
+    """The verdict on a batch of read files; ``agencies``: one column ``code``."""
     cells = _cells_table(reads)
     con.register("cells", cells)
     con.register("files", _files_table(reads))
@@ -381,7 +378,7 @@ def judge(con: duckdb.DuckDBPyConnection, reads: Sequence[ReadFile], agencies: p
     try:
         con.register("footers", _footers(con))
         _register_lookups(con)
-        judged = con.sql(_JUDGE_SQL).to_arrow_table()
+        judged = con.sql(_judge_sql()).to_arrow_table()
     finally:
         for name in ("cells", "files", "agencies", "footers", "map_flag"):
             _unregister(con, name)
