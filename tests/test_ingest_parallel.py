@@ -1,8 +1,11 @@
-"""Extraction ahead in worker processes (orchestration.load.prefetch) changes nothing.
+"""Extraction ahead (worker processes, orchestration.load.prefetch; the one-stop engine's
+batches) changes nothing.
 
 The same landing tree is ingested with one process and with two extraction workers: the
 ledger and every raw table must come out the same, including a duplicate, a rejected file
-and a second copy of the rejected bytes (decided in order, in the loading process).
+and a second copy of the rejected bytes (decided in order, in the loading process). The
+queue source is extracted in the pool; one-stop files are extracted in batches by the
+engine whatever the number of workers, so its pool count is none in both runs.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ import duckdb
 import pytest
 
 from orchestration.load import ingest, prefetch
-from orchestration.load.sources import ingest_one_stop, ingest_reference
+from orchestration.load.sources import ingest_one_stop, ingest_queue, ingest_reference
 from orchestration.load.warehouse import connect
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "contract_examples"
-TABLES = ("dossier_versions", "quarantined_rows", "agencies", "procedures")
+TABLES = ("dossier_versions", "queue_tickets", "quarantined_rows", "agencies", "procedures")
 
 
 @pytest.fixture
@@ -39,6 +42,16 @@ def landing(tmp_path: Path) -> Path:
     (one_stop / "z").mkdir()
     (one_stop / "z" / "broken.csv").write_bytes(b"\xff\xfe\xfa not text")
     (one_stop / "z" / "broken_again.csv").write_bytes(b"\xff\xfe\xfa not text")
+    queue = root / "queue"
+    for target in ("a/2024-01.csv", "a/2024-01_resent.csv", "b/2024-01.csv"):
+        (queue / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(EXAMPLES / "queue" / "ve_xep_hang_2024-01.csv", queue / target)
+    # The same tickets under another agency's folder are a duplicate; a changed copy is not.
+    text = (EXAMPLES / "queue" / "ve_xep_hang_2024-01.csv").read_text(encoding="utf-8")
+    (queue / "c").mkdir()
+    (queue / "c" / "2024-02.csv").write_text(text.replace("/01/2024", "/02/2024"), "utf-8")
+    (queue / "z").mkdir()
+    (queue / "z" / "broken.csv").write_bytes(b"\xff\xfe\xfa not text")
     return root
 
 
@@ -56,10 +69,13 @@ def _ingest(path: Path, landing: Path, workers: str, monkeypatch: pytest.MonkeyP
     con = connect(path)
     try:
         ingest_reference(con, landing)
-        summary = ingest_one_stop(con, landing)
+        one_stop = ingest_one_stop(con, landing)
+        assert not pools  # the engine extracts one-stop files in batches, never in the pool
+        queue = ingest_queue(con, landing)
     finally:
         con.close()
-    assert (summary.files_loaded, summary.files_duplicate, summary.files_rejected) == (4, 1, 2)
+    assert (one_stop.files_loaded, one_stop.files_duplicate, one_stop.files_rejected) == (4, 1, 2)
+    assert (queue.files_loaded, queue.files_duplicate, queue.files_rejected) == (2, 2, 1)
     return len(pools)
 
 
@@ -88,3 +104,4 @@ def test_two_workers_give_the_same_warehouse_as_one(
     statuses = dict(con.execute("select file_path, status from p.raw.file_ledger").fetchall())
     assert statuses["one_stop/a/2024/02_resent.csv"] == "duplicate"
     assert statuses["one_stop/z/broken_again.csv"] == "rejected"
+    assert statuses["queue/a/2024-01_resent.csv"] == "duplicate"

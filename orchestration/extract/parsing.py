@@ -203,6 +203,11 @@ def _normalised(value: object) -> str:
     return normalise_name(value)
 
 
+def normalised_value(value: object) -> str:
+    """A cell value as vocabularies are keyed (``normalise_vocabulary``), remembered."""
+    return _normalised(value)
+
+
 def parse_flags(values: pd.Series, vocabulary: Mapping[str, bool]) -> pd.Series:
     """Yes/no cells as booleans; empty and unrecognised cells are False."""
     matched = match_vocabulary(values, vocabulary)

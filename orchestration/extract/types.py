@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 QUARANTINE_COLUMNS = ["row_number", "reason", "detail"]
 
@@ -20,12 +21,14 @@ class Extracted:
 
     ``rows`` has the canonical columns of the target raw table plus ``row_number``
     (no ``file_path``: the loader adds it). ``quarantined`` has QUARANTINE_COLUMNS.
+    Either is a pandas frame or an Arrow table (the batch extractor's, which the loader
+    hands to DuckDB without a copy).
     Invariant: ``rows_read == len(rows) + len(quarantined)``.
     """
 
     layout: str
-    rows: pd.DataFrame
-    quarantined: pd.DataFrame
+    rows: pd.DataFrame | pa.Table
+    quarantined: pd.DataFrame | pa.Table
     rows_read: int
     header: dict[str, object] = field(default_factory=dict)
 

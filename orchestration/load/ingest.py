@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,12 @@ from orchestration.settings import REQUIRED_REFERENCE_FILES
 log = logging.getLogger(__name__)
 
 HASH_THREADS = 2
+# A batch extractor gets the new files in batches of at most this many bytes (or files), so
+# that the memory a batch holds stays bounded whatever the size of the landing tree.
+BATCH_MAX_BYTES = 128 << 20
+BATCH_MAX_FILES = 4000
+
+BatchExtractor = Callable[[list[LandedFile]], list[Outcome]]
 
 
 @dataclass
@@ -86,17 +92,50 @@ def _candidates(files: list[LandedFile], by_path: dict[str, str]) -> Iterator[Ca
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _batched(
+    candidates: Iterable[Candidate], batch_extractor: BatchExtractor, loaded_shas: Iterable[str]
+) -> Iterator[tuple[Candidate, Outcome | None]]:
+    """Each candidate with its extraction, extracted a batch at a time. As with the
+    process pool, only files that certainly need extracting go into a batch (content no
+    earlier file of the ledger or of this run has); the others are decided by the caller,
+    in order (a duplicate, or extracted on its own when its first copy was rejected)."""
+    seen = set(loaded_shas)
+    pending: list[tuple[Candidate, bool]] = []
+    size = 0
+
+    def flush() -> Iterator[tuple[Candidate, Outcome | None]]:
+        wanted = [candidate.landed for candidate, ahead in pending if ahead]
+        outcomes = iter(batch_extractor(wanted) if wanted else [])
+        for candidate, ahead in pending:
+            yield candidate, next(outcomes) if ahead else None
+
+    for candidate in candidates:
+        ahead = candidate.sha256 not in seen
+        seen.add(candidate.sha256)
+        pending.append((candidate, ahead))
+        if ahead:
+            size += candidate.landed.absolute_path.stat().st_size
+        if size >= BATCH_MAX_BYTES or len(pending) >= BATCH_MAX_FILES:
+            yield from flush()
+            pending, size = [], 0
+    yield from flush()
+
+
 def _outcomes(
     found: list[LandedFile],
     extractor: Extractor,
     by_path: dict[str, str],
     loaded_by_sha: dict[str, str],
     workers: int,
+    batch_extractor: BatchExtractor | None = None,
 ) -> Iterable[tuple[Candidate, Outcome | None]]:
-    """Each candidate with its extraction when it was run ahead in worker processes. The
-    pool is used only for a picklable extractor and enough bytes at paths the ledger has
-    never seen to repay starting it (sizes, not hashes: the decision must be cheap)."""
+    """Each candidate with its extraction when it was run ahead: in batches by
+    ``batch_extractor``, or in worker processes. The pool is used only for a picklable
+    extractor and enough bytes at paths the ledger has never seen to repay starting it
+    (sizes, not hashes: the decision must be cheap)."""
     candidates = _candidates(found, by_path)
+    if batch_extractor is not None:
+        return _batched(candidates, batch_extractor, loaded_by_sha.keys())
     if workers > 1:
         new_bytes = sum(
             f.absolute_path.stat().st_size for f in found if f.relative_path not in by_path
@@ -121,13 +160,17 @@ def ingest_source(
     extractor: Extractor,
     files: list[LandedFile] | None = None,
     workers: int = 1,
+    batch_extractor: BatchExtractor | None = None,
 ) -> IngestSummary:
     """``workers`` > 1 lets extraction run ahead in that many processes (see
-    orchestration.load.prefetch); the outcome is the same as with 1."""
+    orchestration.load.prefetch); ``batch_extractor`` extracts many files at once
+    instead (the one-stop engine). The outcome is the same either way: files are decided
+    and loaded one by one, in order, each in its own transaction."""
     summary = IngestSummary(source)
     by_path, loaded_by_sha = _known_files(con)
     found = files if files is not None else discover(landing_dir, source)
-    for candidate, ahead in _outcomes(found, extractor, by_path, loaded_by_sha, workers):
+    outcomes = _outcomes(found, extractor, by_path, loaded_by_sha, workers, batch_extractor)
+    for candidate, ahead in outcomes:
         landed, sha = candidate.landed, candidate.sha256
         # No ledger row at this path yet: record_file can skip deleting its earlier rows.
         new_path = landed.relative_path not in by_path

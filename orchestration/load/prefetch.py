@@ -57,14 +57,21 @@ def run_extractor(extractor: Extractor, landed: LandedFile) -> Outcome:
     goes on) with a message naming the file."""
     try:
         return Outcome(extracted=extractor(landed))
-    except RejectedFile as exc:
-        return Outcome(rejected=str(exc))
     except Exception as exc:  # a broken file must not stop the run
-        return Outcome(
-            rejected=f"{landed.relative_path}: lỗi đọc tệp / unreadable file: "
-            f"{type(exc).__name__}: {exc}",
-            trace=traceback.format_exc(),
-        )
+        return outcome_of(landed, exc)
+
+
+def outcome_of(landed: LandedFile, result: Extracted | BaseException) -> Outcome:
+    """An extraction, or the error that rejects the file, as an outcome."""
+    if isinstance(result, Extracted):
+        return Outcome(extracted=result)
+    if isinstance(result, RejectedFile):
+        return Outcome(rejected=str(result))
+    return Outcome(
+        rejected=f"{landed.relative_path}: lỗi đọc tệp / unreadable file: "
+        f"{type(result).__name__}: {result}",
+        trace="".join(traceback.format_exception(result)),
+    )
 
 
 def configured_workers() -> int:

@@ -15,7 +15,7 @@ from orchestration.load.ingest import (
     known_agency_codes,
     missing_reference_files,
 )
-from orchestration.load.prefetch import configured_workers
+from orchestration.load.prefetch import Outcome, configured_workers, outcome_of
 
 
 class MissingReference(RuntimeError):
@@ -49,12 +49,6 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> Inges
 
 
 # Module-level (picklable) extractors: big sources are extracted in worker processes.
-def _one_stop_extractor(landed: LandedFile, agencies: frozenset[str]) -> Extracted:
-    from orchestration.extract.one_stop import extract_one_stop
-
-    return extract_one_stop(landed.absolute_path, landed.relative_path, agencies)
-
-
 def _queue_extractor(landed: LandedFile, agencies: frozenset[str]) -> Extracted:
     from orchestration.extract.queue import extract_queue
 
@@ -62,8 +56,24 @@ def _queue_extractor(landed: LandedFile, agencies: frozenset[str]) -> Extracted:
 
 
 def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
-    extractor = partial(_one_stop_extractor, agencies=known_agency_codes(con))
-    return ingest_source(con, landing_dir, "one_stop", extractor, workers=configured_workers())
+    """Extracted in batches by the engine (DuckDB is multi-threaded: no process pool)."""
+    from orchestration.extract.one_stop import OneStopBatch
+
+    with OneStopBatch(known_agency_codes(con)) as engine:
+
+        def extract_batch(files: list[LandedFile]) -> list[Outcome]:
+            results = engine.extract([(f.absolute_path, f.relative_path) for f in files])
+            return [outcome_of(f, r) for f, r in zip(files, results, strict=True)]
+
+        def extract_one(landed: LandedFile) -> Extracted:
+            (outcome,) = extract_batch([landed])
+            if outcome.extracted is None:
+                raise RejectedFile(outcome.rejected or landed.relative_path)
+            return outcome.extracted
+
+        return ingest_source(
+            con, landing_dir, "one_stop", extract_one, batch_extractor=extract_batch
+        )
 
 
 def ingest_queue(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
