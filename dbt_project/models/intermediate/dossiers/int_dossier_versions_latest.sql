@@ -35,33 +35,33 @@ with build as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-    select max(built_through) as built_through
-    from {{ this }}
-),
+    watermark as (
+        select max(built_through) as built_through
+        from {{ this }}
+    ),
 
--- Files (re)processed since the last build, whatever their status now: a re-delivery
--- that is now rejected or a duplicate has had its earlier rows deleted too.
-changed_files as (
-    select ledger.file_path
-    from {{ ref('stg_ingest__file_ledger') }} as ledger
-    cross join watermark
-    where
-        watermark.built_through is null
-        or ledger.processed_at > watermark.built_through
-),
+    -- Files (re)processed since the last build, whatever their status now: a re-delivery
+    -- that is now rejected or a duplicate has had its earlier rows deleted too.
+    changed_files as (
+        select ledger.file_path
+        from {{ ref('stg_ingest__file_ledger') }} as ledger
+        cross join watermark
+        where
+            watermark.built_through is null
+            or ledger.processed_at > watermark.built_through
+    ),
 
-affected as (
-    select versions.dossier_code
-    from {{ ref('stg_one_stop__dossier_versions') }} as versions
-    inner join changed_files
-        on versions.file_path = changed_files.file_path
-    union
-    select previous.dossier_code
-    from {{ this }} as previous
-    inner join changed_files
-        on previous.file_path = changed_files.file_path
-),
+    affected as (
+        select versions.dossier_code
+        from {{ ref('stg_one_stop__dossier_versions') }} as versions
+        inner join changed_files
+            on versions.file_path = changed_files.file_path
+        union
+        select previous.dossier_code
+        from {{ this }} as previous
+        inner join changed_files
+            on previous.file_path = changed_files.file_path
+    ),
 {% endif %}
 
 ranked as (
