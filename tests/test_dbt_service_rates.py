@@ -200,7 +200,8 @@ def test_dbt_unit_tests_of_d1_models(warehouse: Path, tmp_path: Path) -> None:
         [
             "test",
             "--select",
-            "int_dossiers_latest,test_type:unit int_periods,test_type:unit "
+            "int_dossier_versions_latest,test_type:unit int_dossiers_latest,test_type:unit "
+            "int_periods,test_type:unit "
             "service_rates,test_type:unit",
         ],
         tmp_path,

@@ -4,19 +4,53 @@ build on both deliveries, table by table (issue 10 item 3).
 Delivery 1 is the March 2024 fixture. Delivery 2 arrives in July 2024: new dossiers of
 2024-Q3 and re-exports of dossiers of 2024-Q1, two quarters earlier (D12 now resolved in
 March, D07 resolved in July), which change figures of ended quarters.
+
+The nightly build takes the incremental branch of int_dossier_versions_latest and
+int_dossiers_latest (docs/decisions.md, "Incremental dossiers"): as the loader does, each
+delivery writes its ledger rows (processed_at), and only the dossiers of the late file are
+recomputed; the others keep the watermark of the first build.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from tests.support import dossier_fixture as fx
-from tests.support.dbt_harness import build_warehouse, run_dbt
+from tests.support.dbt_harness import build_warehouse, query, run_dbt
 
 LATE = "one_stop/2024-07-a.csv"
+FIRST_PROCESSED, LATE_PROCESSED = fx.ts("2024-03-31", "02:00:00"), fx.ts("2024-07-11", "02:00:00")
+# Columns that say when a row was computed, not what it holds (a full build dates every
+# row of the incremental models with the latest processed_at).
+WATERMARK = "built_through"
+
+
+def _ledger(raw: dict[str, pd.DataFrame], processed_at: object) -> pd.DataFrame:
+    """Ledger rows of the files of ``raw``, as the loader writes them (one per file)."""
+    rows = []
+    for table, frame in raw.items():
+        source = "reference" if table in ("agencies", "procedures") else table
+        source = {"dossier_versions": "one_stop", "queue_tickets": "queue"}.get(source, source)
+        for path, count in frame.groupby("file_path").size().items():
+            rows.append(
+                {
+                    "file_path": path,
+                    "source": source,
+                    "sha256": f"sha-{path}",
+                    "layout": "A",
+                    "rows_read": int(count),
+                    "rows_loaded": int(count),
+                    "rows_quarantined": 0,
+                    "status": "loaded",
+                    "first_seen_at": processed_at,
+                    "processed_at": processed_at,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _delivery_2() -> pd.DataFrame:
@@ -62,48 +96,98 @@ def _province_q1(accounting: pd.DataFrame) -> pd.Series:
     return rows.iloc[0]
 
 
-def _mart_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
+def _tables(warehouse: Path, schema: str = "marts") -> dict[str, pd.DataFrame]:
+    """Every table of ``schema``, sorted, without the watermark columns."""
     con = duckdb.connect(str(warehouse))
     try:
         names = [
             n
             for (n,) in con.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = 'marts' order by table_name"
+                "where table_schema = ? order by table_name",
+                [schema],
             ).fetchall()
         ]
         tables = {}
         for name in names:
-            frame = con.execute(f"select * from marts.{name}").df()
+            frame = con.execute(f"select * from {schema}.{name}").df()
+            frame = frame.drop(columns=[c for c in frame.columns if c == WATERMARK])
             tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
         return tables
     finally:
         con.close()
 
 
+def _mart_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
+    return _tables(warehouse, "marts")
+
+
+def _assert_same_tables(got: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
+    assert sorted(got) == sorted(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(got[name], frame, obj=name)
+
+
 def test_nightly_after_late_delivery_equals_full_rebuild(tmp_path: Path) -> None:
-    nightly_dir, full_dir = tmp_path / "nightly", tmp_path / "full"
-    nightly_dir.mkdir()
-    full_dir.mkdir()
+    nightly_dir, full_dir, refresh_dir = (
+        tmp_path / "nightly",
+        tmp_path / "full",
+        tmp_path / "refresh",
+    )
+    for folder in (nightly_dir, full_dir, refresh_dir):
+        folder.mkdir()
     late = _delivery_2()
 
-    nightly = build_warehouse(nightly_dir, fx.raw_frames())
+    first = {**fx.raw_frames()}
+    first["file_ledger"] = _ledger(fx.raw_frames(), FIRST_PROCESSED)
+    nightly = build_warehouse(nightly_dir, first)
     before = _province_q1(_mart_tables(nightly)["period_accounting"])
     con = duckdb.connect(str(nightly))
     con.register("late", late)
     con.execute(f"insert into raw.dossier_versions ({', '.join(late.columns)}) select * from late")
+    con.register("late_ledger", _ledger({"dossier_versions": late}, LATE_PROCESSED))
+    con.execute("insert into raw.file_ledger by name select * from late_ledger")
     con.close()
     run_dbt(nightly, ["build", "--exclude-resource-type", "unit_test"], nightly_dir)
 
+    # The incremental branch was taken: only the late file's dossiers were recomputed (they
+    # carry the late watermark); every other dossier kept the first build's rows.
+    marks = query(
+        nightly,
+        "select dossier_code, built_through from intermediate.int_dossier_versions_latest",
+    )
+    recomputed = set(marks[marks.built_through == LATE_PROCESSED].dossier_code)
+    assert recomputed == set(late.dossier_code)
+    assert (marks[~marks.dossier_code.isin(recomputed)].built_through == FIRST_PROCESSED).all()
+    counted = query(
+        nightly, "select dossier_code, built_through from intermediate.int_dossiers_latest"
+    )
+    assert set(counted[counted.built_through == LATE_PROCESSED].dossier_code) == recomputed
+    assert len(counted[counted.built_through == FIRST_PROCESSED]) > 0
+
     both = fx.raw_frames()
     both["dossier_versions"] = pd.concat([both["dossier_versions"], late], ignore_index=True)
+    both["file_ledger"] = pd.concat(
+        [first["file_ledger"], _ledger({"dossier_versions": late}, LATE_PROCESSED)],
+        ignore_index=True,
+    )
     full = build_warehouse(full_dir, both)
 
     nightly_tables, full_tables = _mart_tables(nightly), _mart_tables(full)
-    assert sorted(nightly_tables) == sorted(full_tables)
     assert "period_accounting" in full_tables and "service_rates" in full_tables
-    for name, expected in full_tables.items():
-        pd.testing.assert_frame_equal(nightly_tables[name], expected, obj=f"marts.{name}")
+    _assert_same_tables(nightly_tables, full_tables)
+    _assert_same_tables(_tables(nightly, "intermediate"), _tables(full, "intermediate"))
+
+    # --full-refresh of the nightly warehouse itself gives the same rows again.
+    refreshed = refresh_dir / "warehouse.duckdb"
+    shutil.copy(nightly, refreshed)
+    run_dbt(
+        refreshed,
+        ["build", "--full-refresh", "--exclude-resource-type", "unit_test"],
+        refresh_dir,
+    )
+    _assert_same_tables(_mart_tables(refreshed), full_tables)
+    _assert_same_tables(_tables(refreshed, "intermediate"), _tables(full, "intermediate"))
 
     # The late file did change an ended quarter: D12 (status 1, not counted before) is now
     # received and resolved in 2024-Q1, so the nightly build really restated it.

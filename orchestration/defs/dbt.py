@@ -1,10 +1,11 @@
 """The whole dbt project as Dagster assets, built by ONE `dbt build` per run.
 
-The nightly job passes no rebuild window: dbt computes from the data which periods the
-newly loaded versions change (`int_periods_to_rebuild`), so a nightly run equals a full
-rebuild. A backfill's range of quarters (run config ``ops.dbt_build.config``, e.g.
-2024-Q1…2024-Q2) becomes the dbt vars ``rebuild_from``/``rebuild_to``, forcing those
-periods to be rebuilt as well.
+The nightly job passes no rebuild window: the period models rebuild every period (the
+default window), and the incremental dossier models recompute only the dossiers of files
+the ledger processed since their last build (docs/decisions.md, "Incremental dossiers"),
+so a nightly run equals a full rebuild. A backfill's range of quarters (run config
+``ops.dbt_build.config``, e.g. 2024-Q1…2024-Q2) becomes the dbt vars
+``rebuild_from``/``rebuild_to``, forcing those periods to be rebuilt as well.
 
 Only the models' outputs reach Dagster. dbt's tests still run in the same build (and a
 failing test still fails the step, so nothing is published), but their results are read

@@ -1,7 +1,8 @@
 -- marts.dossiers: the drill-down (marts.md "Drill-down"). One row per dossier that counts
 -- in the accounting — the latest valid version of int_dossiers_latest, statuses 2 and
 -- 4–10 — with the file and row of that version. No personal data: int_dossiers_latest
--- carries none, and only the update time is taken back from the version's own row.
+-- carries none (the update time is the version's own, carried by int_dossiers_latest, so
+-- no join back to the 5M-row versions is needed).
 select
     d.dossier_code,
     d.agency_code,
@@ -22,11 +23,7 @@ select
     d.owes_fee as fee_owed,
     d.paid_online,
     d.rating,
-    versions.updated_at,
+    d.updated_at,
     d.source_file_path as file_path,
     d.source_row_number as row_number
 from {{ ref('int_dossiers_latest') }} as d
-inner join {{ ref('stg_one_stop__dossier_versions') }} as versions
-    on
-        d.source_file_path = versions.file_path
-        and d.source_row_number = versions.row_number

@@ -1,0 +1,42 @@
+{#- Incremental models that recompute a set of keys (int_dossier_versions_latest,
+    int_dossiers_latest) emit, for a key that no longer has a row, a removal marker: the
+    key with `marker_column` NULL. delete+insert (or a merge on the key) replaces the old
+    row by the marker; this post-hook then deletes the markers, inside the model's
+    transaction. Dispatched: an engine without DELETE supplies its own. -#}
+{% macro delete_removal_markers(relation, marker_column) -%}
+    {{ return(adapter.dispatch('delete_removal_markers', 'cchc')(relation, marker_column)) }}
+{%- endmacro %}
+
+{% macro default__delete_removal_markers(relation, marker_column) -%}
+    delete from {{ relation }} where {{ marker_column }} is null
+{%- endmacro %}
+
+{#- on-run-start: an incremental model whose table lacks its watermark column (built by a
+    version of the project in which it was a plain table) is dropped, so that this run
+    builds it in full instead of running its incremental branch against a table without
+    a watermark. A no-op on every later run (two catalogue look-ups). -#}
+{% macro drop_incremental_tables_without_watermark(column='built_through') -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model'
+            and node.config.materialized == 'incremental'
+            and column in node.columns -%}
+            {%- set relation = adapter.get_relation(
+                database=node.database,
+                schema=node.schema,
+                identifier=node.alias,
+            ) -%}
+            {%- if relation is not none
+                and column not in (
+                    adapter.get_columns_in_relation(relation)
+                    | map(attribute='name') | map('lower') | list
+                ) -%}
+                {% do log('Dropping ' ~ relation ~ ': built without ' ~ column
+                    ~ ', rebuilt in full', info=true) %}
+                {% do adapter.drop_relation(relation) %}
+                {#- hooks otherwise end in a rollback: the drop must hold for the run -#}
+                {% do adapter.commit() %}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
