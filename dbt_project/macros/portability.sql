@@ -51,3 +51,20 @@
         '[\\t\\n\\f\\r ]+', ' '
     )))
 {%- endmacro %}
+
+{#- dbt.dateadd on Spark (dbt_project.yml's dispatch puts this project before dbt's): the
+    models add days and months to DATE values only, and dbt-spark's version goes through
+    to_unix_timestamp, which gave NULL for dates under spark.sql.timestampType=TIMESTAMP_NTZ
+    (no periods at all). date_add and add_months work on dates, as DuckDB's + interval.
+    Other parts, or timestamps, keep dbt-spark's implementation. -#}
+{% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
+    {%- if datepart == 'day' -%}
+        date_add({{ from_date_or_timestamp }}, cast({{ interval }} as int))
+    {%- elif datepart == 'month' -%}
+        add_months({{ from_date_or_timestamp }}, cast({{ interval }} as int))
+    {%- elif datepart == 'year' -%}
+        add_months({{ from_date_or_timestamp }}, 12 * cast({{ interval }} as int))
+    {%- else -%}
+        {{ return(dbt.spark__dateadd(datepart, interval, from_date_or_timestamp)) }}
+    {%- endif -%}
+{%- endmacro %}
