@@ -37,6 +37,7 @@ def run(
     settings: Settings,
     raw_warehouse: Path | None = None,
     log: Callable[[str], None] = print,
+    data_tests: bool = True,
 ) -> SparkRun:
     """The whole pipeline into `settings.data_dir`; `raw_warehouse`, when given, is a DuckDB
     warehouse already ingested (read only) whose raw.* are used instead of ingesting."""
@@ -57,7 +58,8 @@ def run(
     register_raw(spark, export_raw(raw_warehouse, spark_dir / "raw"))
     step("Spark start + raw.* as Parquet", started)
     started = time.monotonic()
-    build(spark, spark_dir / "dbt", {"official_cutoff_day": settings.official_cutoff_day})
+    dbt_vars = {"official_cutoff_day": settings.official_cutoff_day}
+    build(spark, spark_dir / "dbt", dbt_vars, data_tests=data_tests)
     step("dbt build --target spark", started)
     started = time.monotonic()
     published = publish_from_spark(
