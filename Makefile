@@ -14,7 +14,7 @@ export CCHC_LANDING_DIR ?= $(CURDIR)/sources/sample/landing
 export CCHC_OFFICIAL_CUTOFF_DAY ?= 15
 export DAGSTER_HOME := $(DATA_DIR)/dagster
 
-.PHONY: install lock manifest demo run test browser lint ui ui-check docs bench clean
+.PHONY: install lock manifest demo demo-spark run test browser java lint ui ui-check docs bench clean
 
 # Everything installs from requirements.lock: exact versions, every file's sha256 checked.
 # --no-deps: the lock is the whole resolution, so pip installs exactly its lines (and the
@@ -49,8 +49,29 @@ demo: manifest
 
 run: demo
 
-test: manifest browser
+# The same pipeline with the dbt models on Spark, local mode (docs/scale-out.md): DuckDB
+# ingest -> raw.* as Parquet -> dbt build --target spark -> publish from Spark, into its
+# own data dir. Its analytics.duckdb equals `make demo`'s (tests/test_spark_equals_duckdb.py).
+SPARK_DATA_DIR := $(abspath $(or $(CCHC_SPARK_DATA_DIR),$(CURDIR)/data-spark))
+demo-spark: manifest java
+	CCHC_DATA_DIR=$(SPARK_DATA_DIR) DAGSTER_HOME=$(SPARK_DATA_DIR)/dagster $(BIN)/python -m orchestration.spark
+	@echo "analytics (Spark build): $(SPARK_DATA_DIR)/analytics.duckdb"
+
+test: manifest browser java
 	$(BIN)/pytest -n 2 -q
+
+# Spark (pyspark, from requirements.lock) needs a Java runtime: the Spark tests and
+# demo-spark. Installed as root where apt is there, as for chromium; otherwise a clear stop.
+java:
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Cài Java 17 cho Spark / installing Debian's openjdk-17-jre-headless for Spark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	else \
+	  echo "Thiếu Java / java is missing: Spark needs Java 17" \
+	    "(as root: apt-get install -y openjdk-17-jre-headless); make demo-spark and the" \
+	    "Spark tests (pytest -m spark) cannot run without it." >&2; exit 1; \
+	fi
 
 # Headless Chromium for the page checks (tests/support/browser.py): Debian's package,
 # installed as root where apt is there; otherwise a clear message and a stop.
@@ -95,4 +116,4 @@ bench: manifest
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs
+	rm -rf data data-spark dbt_project/target dbt_project/logs

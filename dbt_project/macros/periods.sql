@@ -10,8 +10,13 @@
 
 {#- Config shared by the per-period marts (period_accounting, service_rates): a partitioned
     run deletes and re-inserts whole periods (every scope) of its window; the first build,
-    or --full-refresh, builds every period. -#}
+    or --full-refresh, builds every period. Dispatched (macros/portability.sql): Spark's
+    plain Parquet tables have no delete+insert. -#}
 {% macro period_mart_config() -%}
+    {{ return(adapter.dispatch('period_mart_config', 'cchc')()) }}
+{%- endmacro %}
+
+{% macro default__period_mart_config() -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='delete+insert',

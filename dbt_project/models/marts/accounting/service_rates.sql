@@ -97,7 +97,9 @@ indicator_rows as (
             when 'satisfaction_rate' then counts.resolved_satisfied
             when 'satisfaction_rate_766' then counts.resolved - counts.resolved_dissatisfied
             when 'online_service_usage_rate' then coalesce(counts.procedures_used_online, 0)
-            when 'avg_wait_minutes' then counts.wait_seconds_total / 60.0
+            -- A double divisor: on Spark a bigint over the literal 60.0 is a DECIMAL with 6
+            -- decimals (rounded before it is summed); on DuckDB both are doubles either way.
+            when 'avg_wait_minutes' then counts.wait_seconds_total / cast(60 as {{ type_double() }})
             when 'wait_under_10_rate' then counts.tickets_called_under_10
         end as {{ type_double() }}) as numerator,
         cast(case scope_indicators.indicator
