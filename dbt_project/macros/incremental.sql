@@ -40,3 +40,25 @@
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Config shared by the incremental dossier models (int_dossier_versions_latest,
+    int_dossiers_latest): delete+insert on dossier_code, removal markers deleted by the
+    post-hook. Dispatched: on Spark (plain Parquet tables: no delete+insert, no DELETE) they
+    are rebuilt whole, as the per-period marts are (macros/portability.sql). -#}
+{% macro dossier_increment_config(marker_column) -%}
+    {{ return(adapter.dispatch('dossier_increment_config', 'cchc')(marker_column)) }}
+{%- endmacro %}
+
+{% macro default__dossier_increment_config(marker_column) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='dossier_code',
+        on_schema_change='fail',
+        post_hook="{{ delete_removal_markers(this, '" ~ marker_column ~ "') }}",
+    ) }}
+{%- endmacro %}
+
+{% macro spark__dossier_increment_config(marker_column) -%}
+    {{ config(materialized='table') }}
+{%- endmacro %}

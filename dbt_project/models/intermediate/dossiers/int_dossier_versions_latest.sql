@@ -15,13 +15,7 @@
 -- A recomputed dossier left with no version at all comes out as a removal marker (only
 -- dossier_code; file_path NULL): delete+insert deletes its old row, the post-hook deletes
 -- the marker, in the same transaction. A full build (or --full-refresh) gives the same rows.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='dossier_code',
-    on_schema_change='fail',
-    post_hook="{{ delete_removal_markers(this, 'file_path') }}",
-) }}
+{{ dossier_increment_config('file_path') }}
 {%- set version_columns = [
     'file_path', 'row_number', 'layout', 'procedure_code', 'agency_code', 'channel',
     'service_level', 'received_at', 'due_at', 'completed_at', 'returned_at', 'updated_at',

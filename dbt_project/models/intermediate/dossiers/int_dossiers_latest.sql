@@ -15,13 +15,7 @@
 -- has no version left (its row here came from a changed file and it is gone from
 -- int_dossier_versions_latest), comes out as a removal marker (source_file_path NULL),
 -- deleted by the post-hook. A full build (or --full-refresh) gives the same rows.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='dossier_code',
-    on_schema_change='fail',
-    post_hook="{{ delete_removal_markers(this, 'source_file_path') }}",
-) }}
+{{ dossier_increment_config('source_file_path') }}
 
 with
 {% if is_incremental() %}
