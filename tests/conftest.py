@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,8 +27,17 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import Settings
-from tests.support.pipeline import (
+# A pytest-xdist worker runs as `python -c ...`: its __main__ has neither __spec__ nor
+# __file__, which pyspark's Spark Connect utilities take for a doctest run and answer with
+# sys.exit(0) when grpc is absent. Great Expectations (and pandera) import them once pyspark
+# is installed (requirements.lock has it for the Spark target), so every worker would exit
+# while collecting. Naming the worker's main module keeps pyspark from guessing.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
+
+from orchestration.settings import Settings  # noqa: E402 - after the worker fix above
+from tests.support.pipeline import (  # noqa: E402
     SAMPLE_LANDING,
     Snapshot,
     file_lock,

@@ -62,3 +62,25 @@
 {% macro spark__dossier_increment_config(marker_column) -%}
     {{ config(materialized='table') }}
 {%- endmacro %}
+
+{#- Two CTEs of an incremental model's incremental branch: `watermark` (the model's
+    latest built_through; NULL when its table is empty) and `changed_files`, the ledger's
+    files (re)processed since then, whatever their status now: a re-delivery that is now
+    rejected or a duplicate has had its earlier rows deleted too. -#}
+{% macro changed_files_ctes() -%}
+    watermark as (
+        select max(built_through) as built_through
+        from {{ this }}
+    ),
+
+    changed_files as (
+        select
+            ledger.file_path,
+            ledger.source
+        from {{ ref('stg_ingest__file_ledger') }} as ledger
+        cross join watermark
+        where
+            watermark.built_through is null
+            or ledger.processed_at > watermark.built_through
+    )
+{%- endmacro %}

@@ -68,3 +68,18 @@
         {{ return(dbt.spark__dateadd(datepart, interval, from_date_or_timestamp)) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- A text cell of a seed, empty read as NULL. On Spark, dbt-spark's seed loader writes an
+    empty cell of a `string` column as the text 'None' (agate's None rendered into its
+    INSERT ... VALUES), so that spelling is an empty cell too: no seed uses it as a value. -#}
+{% macro seed_text(column) -%}
+    {{ return(adapter.dispatch('seed_text', 'cchc')(column)) }}
+{%- endmacro %}
+
+{% macro default__seed_text(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{% macro spark__seed_text(column) -%}
+    case when trim({{ column }}) in ('', 'None') then null else trim({{ column }}) end
+{%- endmacro %}

@@ -29,21 +29,8 @@ with build as (
 ),
 
 {% if is_incremental() %}
-    watermark as (
-        select max(built_through) as built_through
-        from {{ this }}
-    ),
-
-    -- Files (re)processed since the last build, whatever their status now: a re-delivery
-    -- that is now rejected or a duplicate has had its earlier rows deleted too.
-    changed_files as (
-        select ledger.file_path
-        from {{ ref('stg_ingest__file_ledger') }} as ledger
-        cross join watermark
-        where
-            watermark.built_through is null
-            or ledger.processed_at > watermark.built_through
-    ),
+    -- watermark, changed_files: the files (re)processed since this model's last build.
+    {{ changed_files_ctes() }},
 
     affected as (
         select versions.dossier_code

@@ -19,21 +19,8 @@
 
 with
 {% if is_incremental() %}
-    watermark as (
-        select max(built_through) as built_through
-        from {{ this }}
-    ),
-
-    changed_files as (
-        select
-            ledger.file_path,
-            ledger.source
-        from {{ ref('stg_ingest__file_ledger') }} as ledger
-        cross join watermark
-        where
-            watermark.built_through is null
-            or ledger.processed_at > watermark.built_through
-    ),
+    -- watermark, changed_files: the files (re)processed since this model's last build.
+    {{ changed_files_ctes() }},
 
     -- A new catalogue can change the field or service level of any dossier.
     reference_changed as (

@@ -19,7 +19,7 @@ with profile as (
         points_above,
         points_below,
         provisional,
-        nullif(trim(indicator), '') as indicator
+        {{ seed_text('indicator') }} as indicator
     from {{ ref('service_index_profile') }}
 ),
 
