@@ -29,12 +29,13 @@ import pytest
 
 # A pytest-xdist worker runs as `python -c ...`: its __main__ has neither __spec__ nor
 # __file__, which pyspark's Spark Connect utilities take for a doctest run and answer with
-# sys.exit(0) when grpc is absent. Great Expectations (and pandera) import them once pyspark
-# is installed (requirements.lock has it for the Spark target), so every worker would exit
-# while collecting. Naming the worker's main module keeps pyspark from guessing.
+# sys.exit(0) when grpc is absent. Great Expectations imports them once pyspark is
+# installed (requirements.lock has it for the Spark target), so every worker would exit
+# while collecting. The worker's main module is given a real, empty file instead (a spawned
+# child process re-runs the parent's main file: that one does nothing).
 _main = sys.modules["__main__"]
 if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    _main.__file__ = "<pytest-xdist worker>"
+    _main.__file__ = str(Path(__file__).parent / "support" / "xdist_main.py")
 
 from orchestration.settings import Settings  # noqa: E402 - after the worker fix above
 from tests.support.pipeline import (  # noqa: E402
