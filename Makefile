@@ -14,7 +14,7 @@ export CCHC_LANDING_DIR ?= $(CURDIR)/sources/sample/landing
 export CCHC_OFFICIAL_CUTOFF_DAY ?= 15
 export DAGSTER_HOME := $(DATA_DIR)/dagster
 
-.PHONY: install lock manifest demo demo-spark run test browser java lint ui ui-check docs bench clean
+.PHONY: install lock manifest demo demo-spark run test browser java lint ui ui-check docs bench bench-spark clean
 
 # Everything installs from requirements.lock: exact versions, every file's sha256 checked.
 # --no-deps: the lock is the whole resolution, so pip installs exactly its lines (and the
@@ -114,6 +114,11 @@ docs: manifest
 
 bench: manifest
 	$(BIN)/python -m bench.run
+
+# DuckDB against Spark local mode, same dbt project, at 5M and 20M versions (bench/spark.py;
+# BENCH_SPARK_VERSIONS="1000000" for a shorter run). Needs Java, as demo-spark.
+bench-spark: manifest java
+	$(BIN)/python -m bench.spark
 
 clean:
 	rm -rf data data-spark dbt_project/target dbt_project/logs
