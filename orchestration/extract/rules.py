@@ -10,7 +10,9 @@ frame to ``judge``, which runs the same expressions in an in-process DuckDB.
 
 A rule with ``duplicate_of`` (key expressions) instead of a condition takes the rows whose
 key an earlier row already holds, among the rows that no earlier rule took: the first
-*usable* row of a key is kept, and the detail names the row it repeats.
+*usable* row of a key is kept, and the detail names the row it repeats. (``judge`` adds the
+window stages such a rule needs; the one-stop batch statement has none, as the contract
+names no duplicate reason for dossier rows.)
 """
 
 from __future__ import annotations
