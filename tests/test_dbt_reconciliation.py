@@ -33,25 +33,14 @@ import pandas as pd
 import pytest
 
 from orchestration import contract
+from orchestration.extract.bieu06 import COUNT_COLUMNS
 from tests.support.dbt_harness import build_warehouse, run_dbt
 
 AGENCY = "000.00.05.T01"
 P_LLTP = "1.000001"  # Lý lịch tư pháp
 P_HT = "1.000002"  # Hộ tịch
 MEASURES = contract.reconciliation_measures()  # the form's order (dbt's manifest)
-RAW_COUNTS = [
-    "received_total",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
-    "pending_overdue",
-]
+RAW_COUNTS = list(COUNT_COLUMNS)  # raw.agency_report_rows' counts, the form's order
 
 # Hand-computed counts, in MEASURES order.
 Q1_LLTP = [5, 2, 2, 1, 3, 1, 1, 1, 2, 1, 1]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.extract.reference import extract_agencies, extract_procedures, validate_rows
+from orchestration.extract.reference import extract_agencies, extract_procedures
 from orchestration.extract.types import RejectedFile
 from orchestration.load.ddl import column_names
-from orchestration.validate.reference_schema import AgencySchema
+from orchestration.validate import validate
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "contract_examples" / "reference"
 AGENCY_HEADER = "agency_code,agency_name,level,parent_code,province_code"
@@ -270,4 +270,4 @@ def test_rows_that_break_the_schema_reject_the_file() -> None:
         }
     )
     with pytest.raises(RejectedFile, match="^reference/agencies.csv: .* / rows fail schema"):
-        validate_rows(AgencySchema, rows, "reference/agencies.csv")
+        validate("agencies", rows, "reference/agencies.csv")

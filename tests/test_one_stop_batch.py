@@ -1,5 +1,6 @@
 """The one-stop engine judges a batch of files as it judges each alone, and one guilty file
-never takes the batch down (orchestration.extract.one_stop.OneStopBatch)."""
+never takes the batch down (orchestration.extract.one_stop.OneStopBatch, then the batch's
+validation, orchestration.validate.validate_files)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from orchestration.extract import one_stop
 from orchestration.extract.one_stop import OneStopBatch
 from orchestration.extract.types import Extracted, RejectedFile
+from orchestration.validate import dossier_schema, validate_files
 from orchestration.validate.dossier_schema import DossierSchemaError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,17 +46,25 @@ def test_a_batch_gives_what_each_file_gives_alone() -> None:
 
 
 def test_a_failing_file_is_rejected_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Validation runs after extraction, through its one entry point (the ingest driver
+    # calls it once per batch): a batch that fails is checked file by file.
     guilty = "one_stop/layout_b.jsonl"
-    real = one_stop.validate_dossier_batch
+    real = dossier_schema.validate_dossier_batch
 
     def failing(rows: pa.Table, labels: list[str]) -> None:
         if guilty in labels:
             raise DossierSchemaError(f"{guilty}: canonical dossier rows fail the schema")
         real(rows, labels)
 
-    monkeypatch.setattr(one_stop, "validate_dossier_batch", failing)
+    monkeypatch.setattr(dossier_schema, "validate_dossier_batch", failing)
     files = [(path, f"one_stop/{path.name}") for path in sorted((EXAMPLES / "one_stop").iterdir())]
     with OneStopBatch(AGENCIES) as engine:
-        outcomes = dict(zip((label for _, label in files), engine.extract(files), strict=True))
+        extracted = engine.extract(files)
+    assert all(isinstance(o, Extracted) and o.rows_read == 25 for o in extracted)
+    checked = validate_files(
+        "dossier_versions",
+        [(label, o.rows) for (_, label), o in zip(files, extracted, strict=True)],
+    )
+    outcomes = dict(zip((label for _, label in files), checked, strict=True))
     assert isinstance(outcomes.pop(guilty), DossierSchemaError)
-    assert all(isinstance(o, Extracted) and o.rows_read == 25 for o in outcomes.values())
+    assert all(isinstance(o, pa.Table) for o in outcomes.values())

@@ -7,7 +7,7 @@ Only the first sheet is read. Layout, top to bottom:
   not; both days included) — searched anywhere above the table, diacritics and case aside;
 - the header row: a cell ``STT`` followed in the same row by a ``Lĩnh vực…`` cell. The STT
   column is column (1) of the form; the next 12 columns are (2) field name and (3)–(13) the
-  11 counts, in the order of ``report_schema.COUNT_COLUMNS``;
+  11 counts, in the order of ``COUNT_COLUMNS``;
 - the rest of the multi-row merged header (rows with no STT, no field name and no number),
   then, when present, the numbered row ``(1) (2) … (13)``: none of them are data rows;
 - data rows up to and including ``Tổng cộng`` (written in the STT or the field column);
@@ -44,15 +44,25 @@ import pandas as pd
 
 from orchestration.extract.headers import normalise_header, strip_diacritics
 from orchestration.extract.raw_schema import column_names
-from orchestration.extract.reference import validate_rows
-from orchestration.extract.types import QUARANTINE_COLUMNS, Extracted, RejectedFile
-from orchestration.validate.report_schema import (
-    COUNT_COLUMNS,
-    TOTAL_FIELD_NAME,
-    ReportRowSchema,
-)
+from orchestration.extract.rules import Rule, cite, judge, quarantine_frame, sql_text
+from orchestration.extract.types import Extracted, RejectedFile
 
 LAYOUT = "bieu06"
+# The form's columns (3)…(13), as raw.agency_report_rows names them.
+COUNT_COLUMNS = (
+    "received_total",
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_total",
+    "pending_in_time",
+    "pending_overdue",
+)
+TOTAL_FIELD_NAME = "*"  # the field_name of the Tổng cộng row
 TABLE_WIDTH = 2 + len(COUNT_COLUMNS)  # STT, Lĩnh vực, 11 counts: columns (1)…(13)
 
 # An agency code always holds a digit: this keeps a label with no code ("Mã đơn vị: |
@@ -98,14 +108,15 @@ def extract_bieu06(path: Path, file_label: str) -> Extracted:
         _parse_row(sheet.cells(i, first_col), i + 1, uncomputed, is_last=i == data_indexes[-1])
         for i in data_indexes
     ]
-    rows = _rows_frame([p for p in parsed if isinstance(p, dict)])
-    quarantined = pd.DataFrame(
-        [p for p in parsed if isinstance(p, tuple)], columns=QUARANTINE_COLUMNS
-    ).astype({"row_number": "int64"})
+    judged = pd.DataFrame(
+        [p.cells for p in parsed], columns=["row_number", *ParsedRow.CELLS]
+    ).astype({"row_number": "int64", "is_total": bool})
+    reason, detail = judge(judged, RULES)
+    usable = reason.isna().tolist()
     return Extracted(
         layout=LAYOUT,
-        rows=validate_rows(ReportRowSchema, rows, file_label),
-        quarantined=quarantined,
+        rows=_rows_frame([p.row for p, ok in zip(parsed, usable, strict=True) if ok]),
+        quarantined=quarantine_frame(judged["row_number"], reason, detail),
         rows_read=len(data_indexes),
         header=header,
     )
@@ -301,9 +312,30 @@ def _data_rows(sheet: Sheet, start: int, first_col: int, file_label: str) -> lis
     raise RejectedFile(f"{file_label}: không tìm thấy dòng 'Tổng cộng' / no 'Tổng cộng' row")
 
 
-# --- Parsing one data row ------------------------------------------------------------------
+# --- Parsing and judging the data rows ---------------------------------------------------
 
-Quarantined = tuple[int, str, str]
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A data row: what the rules read (``cells``: row_number then CELLS) and the
+    canonical row loaded when no rule takes it (counts None where a cell is no count)."""
+
+    CELLS = ("stt", "field_name", "is_total", "count_problems")
+
+    cells: tuple[int, str, str, bool, str]
+    row: dict[str, object]
+
+
+# Over the rows' ParsedRow.CELLS (stt and field_name as written): the first that applies.
+RULES = (
+    Rule(
+        "missing_field_name",
+        "not is_total and field_name = ''",
+        f"{cite('field_name', sql_text('cột / column (2)'))} || ' (' || "
+        f"{cite('stt', sql_text('STT'))} || ')'",
+    ),
+    Rule("bad_count", "count_problems <> ''", "'cột / column ' || count_problems"),
+)
 
 
 def _parse_count(value: object) -> int | None:
@@ -327,17 +359,11 @@ def _parse_count(value: object) -> int | None:
 
 def _parse_row(
     cells: list[object], row_number: int, uncomputed: set[tuple[int, int]], is_last: bool
-) -> dict[str, object] | Quarantined:
+) -> ParsedRow:
     # _data_rows ends at the Tổng cộng row, so only the last row can be it.
     is_total = is_last and _is_total(cells)
     field_name = _cell_text(cells[1])
-    if not is_total and not field_name:
-        return (
-            row_number,
-            "missing_field_name",
-            f"cột / column (2)='' (STT='{_cell_text(cells[0])}')",
-        )
-
+    stt = _cell_text(cells[0])
     counts: dict[str, object] = {}
     problems = []
     for offset, column in enumerate(COUNT_COLUMNS, start=2):
@@ -349,17 +375,14 @@ def _parse_row(
         if count is None:
             problems.append(f"({offset + 1})='{value}'")
         counts[column] = count
-    if problems:
-        return (row_number, "bad_count", "cột / column " + "; ".join(problems))
-
-    stt = _cell_text(cells[0])
-    return {
+    row = {
         "row_number": row_number,
         "stt": None if is_total or not stt else stt,
         "field_name": TOTAL_FIELD_NAME if is_total else field_name,
         "is_total": is_total,
         **counts,
     }
+    return ParsedRow((row_number, stt, field_name, is_total, "; ".join(problems)), row)
 
 
 def _rows_frame(records: list[dict[str, object]]) -> pd.DataFrame:

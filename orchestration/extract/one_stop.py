@@ -4,12 +4,13 @@ Steps: each file is read on its own into an Arrow table of its wanted columns (p
 data is never read; orchestration.extract.one_stop_read), its layout detected from the
 headers; then ONE SQL statement over the batch's files maps values to canonical ones and
 gives each unusable row its first quarantine reason in the contract's order
-(orchestration.extract.one_stop_rules); the batch's usable rows are validated with
-pandera's Polars backend in one call. Cost follows the data, not the number of files.
+(orchestration.extract.one_stop_rules). Cost follows the data, not the number of files.
+The usable rows are validated after extraction, by the ingest driver (one pandera call
+per batch, orchestration.validate).
 
-A file that cannot be read is rejected on its own. If the batch statement or validation
-fails, the batch is judged again file by file, so that only the guilty file is rejected
-(with a message naming it) and the others load.
+A file that cannot be read is rejected on its own. If the batch statement fails, the
+batch is judged again file by file, so that only the guilty file is rejected (with a
+message naming it) and the others load.
 
 Decisions the contract leaves open (also in the module's tests):
 - Dates are compared as dates (calendar days), like every period figure: a due or completion
@@ -38,7 +39,6 @@ from orchestration.extract.one_stop_read import ReadFile, detect_layout, read_on
 from orchestration.extract.one_stop_rules import REASONS, ROW_COLUMNS, judge, split_by_file
 from orchestration.extract.types import Extracted
 from orchestration.settings import duckdb_config
-from orchestration.validate.dossier_schema import validate_dossier_batch
 
 __all__ = ["REASONS", "ROW_COLUMNS", "OneStopBatch", "detect_layout", "extract_one_stop"]
 
@@ -84,7 +84,6 @@ class OneStopBatch:
 
     def _judge(self, reads: Sequence[ReadFile]) -> list[Extracted]:
         judged = judge(self._con, reads, self._agencies)
-        validate_dossier_batch(judged.rows, [read.file_label for read in reads])
         rows = split_by_file(judged.rows, len(reads))
         quarantined = split_by_file(judged.quarantined, len(reads))
         return [

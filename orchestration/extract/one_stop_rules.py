@@ -5,7 +5,8 @@ with ``file_id``, and a per-file table (layout, the column names to cite). Outpu
 row: the first quarantine reason that applies (in the contract's order) with its detail,
 and the canonical values. Everything is generated from data kept here:
 
-- ``RULES``: the ordered (reason, condition, detail) triples the reason CASE is built from;
+- ``RULES``: the ordered (reason, condition, detail) triples the reason CASE is built from
+  (the quarantine engine every source shares, orchestration.extract.rules);
 - the date formats of each layout (orchestration.extract.parsing's patterns, run by
   DuckDB's RE2 as Arrow ran them, with the same range and days-in-month checks);
 - vocabularies: each DISTINCT cell value of the batch is mapped once by the Python
@@ -45,6 +46,7 @@ from orchestration.extract.one_stop_layouts import (
 from orchestration.extract.one_stop_read import NATIVE_SUFFIX, ReadFile, cell_schema
 from orchestration.extract.parsing import MAX_YEAR, MIN_YEAR, DateFormat, normalised_value
 from orchestration.extract.raw_schema import column_names
+from orchestration.extract.rules import Rule, cite, detail_case, reason_case, sql_text
 from orchestration.extract.xlsx_table import is_footer_text
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
@@ -56,7 +58,7 @@ DETAIL_VALUE_CHARS = 120
 
 def _cite(field: str) -> str:
     """`Header='value'`: the column as the file names it, the value cut at 120 chars."""
-    return f"name_{field} || '=''' || left({field}, {DETAIL_VALUE_CHARS}) || ''''"
+    return cite(f"left({field}, {DETAIL_VALUE_CHARS})", f"name_{field}")
 
 
 def _before_received(field: str) -> str:
@@ -69,14 +71,8 @@ def _first_bad_date() -> str:
     return f"case {whens} end"
 
 
-@dataclass(frozen=True)
-class Rule:
-    reason: str
-    condition: str  # SQL over the `parsed` relation; NULL counts as false
-    detail: str  # SQL text expression
-
-
-# The contract's order: a row gets the first reason that applies.
+# Over the `parsed` relation of the batch statement, in the contract's order: a row gets
+# the first reason that applies.
 RULES: tuple[Rule, ...] = (
     Rule("missing_dossier_code", "dossier_code = ''", _cite("dossier_code")),
     Rule("unknown_agency", "not agency_known", _cite("agency_code")),
@@ -119,10 +115,6 @@ def _groups(fmt: DateFormat) -> list[str]:
     return names
 
 
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _match_column(field: str, layout: Layout, index: int) -> str:
     return f"m_{field}_{layout.name}_{index}"
 
@@ -133,11 +125,11 @@ def _matches(field: str) -> list[str]:
     out = []
     for layout in LAYOUTS:
         for index, fmt in enumerate(layout.date_formats):
-            names = ", ".join(_sql_text(n) for n in _groups(fmt))
+            names = ", ".join(sql_text(n) for n in _groups(fmt))
             out.append(
-                f"case when layout = {_sql_text(layout.name)} and {field} <> '' "
+                f"case when layout = {sql_text(layout.name)} and {field} <> '' "
                 f"and {field}{NATIVE_SUFFIX} is null "
-                f"then regexp_extract({field}, {_sql_text(fmt.pattern)}, [{names}]) end "
+                f"then regexp_extract({field}, {sql_text(fmt.pattern)}, [{names}]) end "
                 f"as {_match_column(field, layout, index)}"
             )
     return out
@@ -202,7 +194,7 @@ def _parsed_date(field: str) -> str:
         parses = [
             _timestamp(_match_column(field, layout, i)) for i in range(len(layout.date_formats))
         ]
-        whens.append(f"when layout = {_sql_text(layout.name)} then coalesce({', '.join(parses)})")
+        whens.append(f"when layout = {sql_text(layout.name)} then coalesce({', '.join(parses)})")
     native = field + NATIVE_SUFFIX
     return f"case when {native} is not null then {native} {' '.join(whens)} end"
 
@@ -319,8 +311,6 @@ def _judge_sql() -> str:
         else f"coalesce(fl_{f}.mapped, false) as {f}_value"
         for f in FLAG_FIELDS
     )
-    reason = " ".join(f"when coalesce({r.condition}, false) then '{r.reason}'" for r in RULES)
-    detail = " ".join(f"when coalesce({r.condition}, false) then {r.detail}" for r in RULES)
     canonical = {
         "row_number": "row_number",
         "layout": "layout",
@@ -352,7 +342,7 @@ split as (select *, {parts} from matched),
 checked as (select *, {valid} from split),
 dated as (select *, {dates} from checked),
 parsed as (select *, {", ".join(problems)} from dated)
-select file_id, case {reason} end as reason, case {detail} end as detail, {projected}
+select file_id, {reason_case(RULES)} as reason, {detail_case(RULES)} as detail, {projected}
 from parsed
 order by file_id, row_number
 """

@@ -21,25 +21,19 @@ Row quarantine reasons, the first that applies, in this order:
   - ``duplicate_ticket``: the same agency, ticket number and day taken as an earlier usable
     row of the file (detail names the row it repeats).
 
-The work is vectorised: an export may hold a province's tickets for months.
+The rules are data (``QUEUE_RULES``), judged by the quarantine engine every source shares
+(orchestration.extract.rules); the work is set-based: an export may hold a province's
+tickets for months.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
+from orchestration.extract.csv_columns import ColumnSpec, read_columns
 from orchestration.extract.parsing import DAY_FIRST, parse_datetimes
-from orchestration.extract.reference import (
-    ColumnSpec,
-    Reasons,
-    later_duplicates,
-    read_columns,
-    split_rows,
-)
+from orchestration.extract.rules import Rule, cite_all, judge, split_rows
 from orchestration.extract.types import Extracted
-from orchestration.validate.queue_schema import QueueTicketSchema
 
 LAYOUT = "queue"
 
@@ -54,30 +48,42 @@ HEADERS = {spec.name: spec.header for spec in QUEUE_COLUMNS}
 TIME_COLUMNS = ("taken_at", "called_at", "finished_at")
 
 
+def _cite(*columns: str) -> str:
+    return cite_all(columns, HEADERS)
+
+
+# Over the cells as read (the details cite them, under the file's headers), and what the
+# extractor prepared: `agency_known`, and per time column `<column>_value` (the parsed
+# timestamp) and `<column>_bad`. In the contract's order: the first that applies wins.
+QUEUE_RULES = (
+    Rule("unknown_agency", "not agency_known", _cite("agency_code")),
+    Rule("missing_ticket_number", "ticket_number = ''", _cite("ticket_number")),
+    Rule("missing_taken_time", "taken_at = ''", _cite("taken_at")),
+    # The first bad time column (in the contract's order) is the one cited.
+    *(Rule("bad_date", f"{column}_bad", _cite(column)) for column in TIME_COLUMNS),
+    Rule("called_before_taken", "called_at_value < taken_at_value", _cite("called_at", "taken_at")),
+    Rule(
+        "finished_before_called",
+        "finished_at_value < called_at_value",
+        _cite("finished_at", "called_at"),
+    ),
+    # The key's day is the day taken; compared as a date, like every period in the marts.
+    Rule(
+        "duplicate_ticket",
+        detail=_cite("agency_code", "ticket_number", "taken_at"),
+        duplicate_of=("agency_code", "ticket_number", "cast(taken_at_value as date)"),
+    ),
+)
+
+
 def extract_queue(path: Path, file_label: str, agency_codes: frozenset[str]) -> Extracted:
     frame = read_columns(path, file_label, QUEUE_COLUMNS)
-    reasons = Reasons(frame.copy(), HEADERS)
-    text = reasons.values
-    bad_date: dict[str, pd.Series] = {}
+    judged = frame.assign(agency_known=frame["agency_code"].isin(agency_codes))
     for column in TIME_COLUMNS:
         # dd/MM/yyyy HH:mm:ss, dd/MM/yyyy HH:mm or dd/MM/yyyy; never month first.
-        parsed = parse_datetimes(text[column], [DAY_FIRST])
+        parsed = parse_datetimes(frame[column], [DAY_FIRST])
+        judged[f"{column}_value"] = parsed.values
+        judged[f"{column}_bad"] = parsed.bad
         frame[column] = parsed.values
-        bad_date[column] = parsed.bad
-
-    reasons.add("unknown_agency", ~frame["agency_code"].isin(agency_codes), ["agency_code"])
-    reasons.add("missing_ticket_number", frame["ticket_number"] == "", ["ticket_number"])
-    reasons.add("missing_taken_time", text["taken_at"] == "", ["taken_at"])
-    for column in TIME_COLUMNS:
-        reasons.add("bad_date", bad_date[column], [column])
-    called_early = frame["called_at"] < frame["taken_at"]
-    reasons.add("called_before_taken", called_early, ["called_at", "taken_at"])
-    finished_early = frame["finished_at"] < frame["called_at"]
-    reasons.add("finished_before_called", finished_early, ["finished_at", "called_at"])
-    # The key's day is the day taken; compared as a date, like every period in the marts.
-    frame["taken_day"] = frame["taken_at"].dt.normalize()
-    keys = ["agency_code", "ticket_number", "taken_day"]
-    duplicate, note = later_duplicates(frame, keys, reasons.passed)
-    reasons.add("duplicate_ticket", duplicate, ["agency_code", "ticket_number", "taken_at"], note)
-
-    return split_rows(frame, reasons, "queue_tickets", QueueTicketSchema, file_label, LAYOUT)
+    reason, detail = judge(judged, QUEUE_RULES)
+    return split_rows(frame, reason, detail, "queue_tickets", LAYOUT)

@@ -36,44 +36,28 @@ procedures
 Duplicates are looked for among rows that no earlier rule quarantined, so the first
 *usable* row of a key is loaded and later ones are quarantined with the row they repeat.
 
-The helpers in the second half (``ColumnSpec``, ``read_columns``, ``Reasons``,
-``later_duplicates``, ``split_rows``, ``validate_rows``) are shared with ``queue.py``
-(and ``validate_rows`` with ``bieu06.py``).
+The rules are data (``AGENCY_RULES``, ``PROCEDURE_RULES``), judged by the quarantine
+engine every source shares (orchestration.extract.rules); the usable rows are validated
+by the ingest driver (orchestration.validate), not here.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
-from orchestration.extract.headers import normalise_header
-from orchestration.extract.raw_schema import column_names
-from orchestration.extract.readers import read_delimited
-from orchestration.extract.types import QUARANTINE_COLUMNS, Extracted, RejectedFile
-from orchestration.validate.reference_schema import (
-    FIELD_GROUPS,
-    LEVELS,
-    SERVICE_LEVELS,
-    AgencySchema,
-    ProcedureSchema,
-)
+from orchestration.extract.csv_columns import ColumnSpec, empty_to_null, read_columns
+from orchestration.extract.rules import Rule, cite_all, judge, split_rows, sql_in
+from orchestration.extract.types import Extracted, RejectedFile
 
 LAYOUT = "reference"
 
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """A canonical column and the header that carries it (matched normalised)."""
-
-    name: str
-    header: str
-    required: bool = True
-
+# The catalogue's vocabularies (the contract's lower-case spelling); the validate schemas
+# check the loaded rows against the same tuples.
+LEVELS = ("tinh", "huyen", "xa")
+SERVICE_LEVELS = ("full", "partial", "info")
+FIELD_GROUPS = ("dau_tu", "dat_dai", "xay_dung", "thue", "hai_quan", "doanh_nghiep")
 
 AGENCY_COLUMNS = (
     ColumnSpec("agency_code", "agency_code"),
@@ -97,50 +81,69 @@ PROCEDURE_COLUMNS = (
 
 _FLAGS = {"true": True, "false": False}
 
+# Over the cells as read (the details cite them) and `<column>_value`, the lower-cased
+# enumerations. In the contract's order: the first that applies is the reason.
+AGENCY_RULES = (
+    Rule("missing_agency_code", "agency_code = ''", cite_all(["agency_code"])),
+    Rule("unknown_level", f"level_value not in {sql_in(LEVELS)}", cite_all(["level"])),
+    Rule("missing_agency_name", "agency_name = ''", cite_all(["agency_name"])),
+    Rule("missing_province_code", "province_code = ''", cite_all(["province_code"])),
+    Rule("duplicate_agency_code", detail=cite_all(["agency_code"]), duplicate_of=("agency_code",)),
+)
+
+PROCEDURE_RULES = (
+    Rule("missing_procedure_code", "procedure_code = ''", cite_all(["procedure_code"])),
+    Rule("unknown_level", f"level_value not in {sql_in(LEVELS)}", cite_all(["level"])),
+    Rule(
+        "unknown_service_level",
+        f"service_level_value not in {sql_in(SERVICE_LEVELS)}",
+        cite_all(["service_level"]),
+    ),
+    Rule("bad_flag", f"has_fee_value not in {sql_in(_FLAGS)}", cite_all(["has_fee"])),
+    Rule(
+        "unknown_field_group",
+        f"field_group_value <> '' and field_group_value not in {sql_in(FIELD_GROUPS)}",
+        cite_all(["field_group"]),
+    ),
+    Rule(
+        "missing_agency_code",
+        "level_value = 'tinh' and agency_code = ''",
+        cite_all(["level", "agency_code"]),
+    ),
+    Rule(
+        "duplicate_procedure_level",
+        detail=cite_all(["procedure_code", "level"]),
+        duplicate_of=("procedure_code", "level_value"),
+    ),
+)
+
 
 def extract_agencies(path: Path, file_label: str) -> Extracted:
     frame = read_columns(path, file_label, AGENCY_COLUMNS)
     _require_rows(frame, file_label)
-    reasons = Reasons(frame.copy())
+    reason, detail = judge(_with_lowered(frame, ["level"]), AGENCY_RULES)
     frame["level"] = frame["level"].str.lower()
-
-    reasons.add("missing_agency_code", frame["agency_code"] == "", ["agency_code"])
-    reasons.add("unknown_level", ~frame["level"].isin(LEVELS), ["level"])
-    reasons.add("missing_agency_name", frame["agency_name"] == "", ["agency_name"])
-    reasons.add("missing_province_code", frame["province_code"] == "", ["province_code"])
-    duplicate, note = later_duplicates(frame, ["agency_code"], reasons.passed)
-    reasons.add("duplicate_agency_code", duplicate, ["agency_code"], note)
-
     frame["parent_code"] = empty_to_null(frame["parent_code"])
-    return split_rows(frame, reasons, "agencies", AgencySchema, file_label)
+    return split_rows(frame, reason, detail, "agencies", LAYOUT)
 
 
 def extract_procedures(path: Path, file_label: str) -> Extracted:
     frame = read_columns(path, file_label, PROCEDURE_COLUMNS)
     _require_rows(frame, file_label)
-    reasons = Reasons(frame.copy())
-    for column in ("level", "service_level", "has_fee", "field_group"):
+    enumerations = ["level", "service_level", "has_fee", "field_group"]
+    reason, detail = judge(_with_lowered(frame, enumerations), PROCEDURE_RULES)
+    for column in enumerations:
         frame[column] = frame[column].str.lower()
-
-    reasons.add("missing_procedure_code", frame["procedure_code"] == "", ["procedure_code"])
-    reasons.add("unknown_level", ~frame["level"].isin(LEVELS), ["level"])
-    reasons.add(
-        "unknown_service_level", ~frame["service_level"].isin(SERVICE_LEVELS), ["service_level"]
-    )
-    reasons.add("bad_flag", ~frame["has_fee"].isin(_FLAGS), ["has_fee"])
-    unknown_group = (frame["field_group"] != "") & ~frame["field_group"].isin(FIELD_GROUPS)
-    reasons.add("unknown_field_group", unknown_group, ["field_group"])
-    provincial_without_agency = (frame["level"] == "tinh") & (frame["agency_code"] == "")
-    reasons.add("missing_agency_code", provincial_without_agency, ["level", "agency_code"])
-    keys = ["procedure_code", "level"]
-    duplicate, note = later_duplicates(frame, keys, reasons.passed)
-    reasons.add("duplicate_procedure_level", duplicate, keys, note)
-
     for column in ("procedure_name", "field_code", "field_name", "field_group", "agency_code"):
         frame[column] = empty_to_null(frame[column])
     # Rows with a bad flag are quarantined, so only true/false matter here.
     frame["has_fee"] = frame["has_fee"].map(_FLAGS).eq(True)
-    return split_rows(frame, reasons, "procedures", ProcedureSchema, file_label)
+    return split_rows(frame, reason, detail, "procedures", LAYOUT)
+
+
+def _with_lowered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The cells as read, plus ``<column>_value`` lower-cased (as they are loaded)."""
+    return frame.assign(**{f"{c}_value": frame[c].str.lower() for c in columns})
 
 
 def _require_rows(frame: pd.DataFrame, file_label: str) -> None:
@@ -148,152 +151,3 @@ def _require_rows(frame: pd.DataFrame, file_label: str) -> None:
         raise RejectedFile(
             f"{file_label}: danh mục không có dòng dữ liệu nào / catalogue has no data rows"
         )
-
-
-# --- Helpers shared with queue.py and bieu06.py ------------------------------------------
-
-# pandas renames a repeated header "x" to "x.1", "x.2", …; undo that to spot repeats.
-_PANDAS_DUPLICATE_SUFFIX = re.compile(r"\.\d+$")
-
-
-def _header_key(header: str) -> str:
-    return normalise_header(_PANDAS_DUPLICATE_SUFFIX.sub("", header))
-
-
-def read_columns(path: Path, file_label: str, specs: Sequence[ColumnSpec]) -> pd.DataFrame:
-    """The file's known columns under their canonical names, cells trimmed, plus
-    ``row_number``; absent optional columns are filled with ''.
-
-    Unknown columns are dropped while parsing, so nothing unexpected (personal data
-    included) ever reaches a frame.
-    """
-    by_key = {normalise_header(spec.header): spec for spec in specs}
-    frame = read_delimited(path, file_label, keep_column=lambda h: _header_key(h) in by_key)
-    keys = [_header_key(str(c)) for c in frame.columns]
-    repeated = sorted({by_key[k].header for k in keys if keys.count(k) > 1})
-    if repeated:
-        names = ", ".join(repeated)
-        raise RejectedFile(
-            f"{file_label}: cột bị lặp lại: {names} / header appears more than once: {names}"
-        )
-    missing = [s.header for s in specs if s.required and normalise_header(s.header) not in keys]
-    if missing:
-        names = ", ".join(missing)
-        raise RejectedFile(
-            f"{file_label}: thiếu cột bắt buộc: {names} / missing required headers: {names}"
-        )
-    frame.columns = [by_key[k].name for k in keys]
-    result = pd.DataFrame(index=frame.index)
-    result["row_number"] = frame.index.astype("int64")
-    for spec in specs:
-        result[spec.name] = frame[spec.name].str.strip() if spec.name in frame else ""
-    return result.reset_index(drop=True)
-
-
-def empty_to_null(values: pd.Series) -> pd.Series:
-    return values.where(values != "", None).astype(object)
-
-
-class Reasons:
-    """One quarantine reason per row: the first rule (in the order added) that applies.
-
-    ``values`` holds the cells as read (text), so a detail shows what the file says;
-    ``labels`` names a column as the file's header writes it. Details are built only for
-    the rows a rule takes, which keeps large files cheap.
-    """
-
-    def __init__(self, values: pd.DataFrame, labels: Mapping[str, str] | None = None) -> None:
-        self.values = values
-        self.labels = dict(labels or {})
-        self.reason = pd.Series(None, index=values.index, dtype=object)
-        self.detail = pd.Series(None, index=values.index, dtype=object)
-
-    @property
-    def passed(self) -> pd.Series:
-        return self.reason.isna()
-
-    def add(
-        self,
-        reason: str,
-        applies: pd.Series,
-        columns: Sequence[str],
-        note: pd.Series | None = None,
-    ) -> None:
-        """Quarantine rows where ``applies`` holds and no earlier rule did; the detail is
-        ``label='value'`` for each of ``columns``, then ``note`` if given."""
-        take = applies.fillna(False).astype(bool) & self.passed
-        if not take.any():
-            return
-        self.reason[take] = reason
-        self.detail[take] = self.describe(take, columns, note)
-
-    def describe(
-        self, take: pd.Series, columns: Sequence[str], note: pd.Series | None
-    ) -> pd.Series:
-        parts = [
-            self.labels.get(column, column) + "='" + self.values.loc[take, column].astype(str) + "'"
-            for column in columns
-        ]
-        detail = parts[0]
-        for part in parts[1:]:
-            detail = detail + ", " + part
-        if note is not None:
-            detail = detail + note[take]
-        return detail
-
-
-def later_duplicates(
-    frame: pd.DataFrame, keys: list[str], candidates: pd.Series
-) -> tuple[pd.Series, pd.Series]:
-    """Rows among ``candidates`` whose key an earlier candidate already holds, and a note
-    naming the row that holds it first (NaN on other rows)."""
-    pool = frame.loc[candidates]
-    duplicate = pool.duplicated(subset=keys, keep="first")
-    first_row = pool.groupby(keys, sort=False)["row_number"].transform("first")
-    first_row = first_row[duplicate].astype(str)
-    note = " (trùng dòng " + first_row + " / duplicate of row " + first_row + ")"
-    return duplicate.reindex(frame.index, fill_value=False), note.reindex(frame.index)
-
-
-def split_rows(
-    frame: pd.DataFrame,
-    reasons: Reasons,
-    table: str,
-    schema: type[pa.DataFrameModel],
-    file_label: str,
-    layout: str = LAYOUT,
-) -> Extracted:
-    """Usable rows (in the raw table's column order, validated) and quarantined rows."""
-    columns = [c for c in column_names(table) if c != "file_path"]
-    rows = frame.loc[reasons.passed, columns].reset_index(drop=True)
-    quarantined = pd.DataFrame(
-        {
-            "row_number": frame.loc[~reasons.passed, "row_number"].astype("int64"),
-            "reason": reasons.reason[~reasons.passed],
-            "detail": reasons.detail[~reasons.passed],
-        },
-        columns=QUARANTINE_COLUMNS,
-    ).reset_index(drop=True)
-    return Extracted(
-        layout=layout,
-        rows=validate_rows(schema, rows, file_label),
-        quarantined=quarantined,
-        rows_read=len(frame),
-    )
-
-
-_MAX_ERROR_TEXT = 1000  # the ledger message stays readable
-
-
-def validate_rows(
-    schema: type[pa.DataFrameModel], rows: pd.DataFrame, file_label: str
-) -> pd.DataFrame:
-    """Rows that passed quarantine must fit the raw table; if not, the extractor has a gap,
-    and refusing the file beats loading rows that break the table's contract."""
-    try:
-        return schema.validate(rows, lazy=True)
-    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
-        raise RejectedFile(
-            f"{file_label}: dữ liệu không khớp lược đồ {schema.__name__} / "
-            f"rows fail schema {schema.__name__}: {str(exc)[:_MAX_ERROR_TEXT]}"
-        ) from exc

@@ -69,7 +69,8 @@ def _known_files(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[s
     return by_path, loaded_by_sha
 
 
-def _row_table(extracted: Extracted, landed: LandedFile) -> str:
+def row_table(extracted: Extracted, landed: LandedFile) -> str:
+    """The raw table a file's rows go to."""
     if extracted.layout == "reference":
         return "agencies" if landed.relative_path.endswith("agencies.csv") else "procedures"
     return ROW_TABLE_BY_LAYOUT[extracted.layout]
@@ -212,7 +213,7 @@ def ingest_source(
                 rows_quarantined=len(extracted.quarantined),
             ),
             extracted,
-            _row_table(extracted, landed),
+            row_table(extracted, landed),
             new_path=new_path,
         )
         loaded_by_sha[sha] = landed.relative_path

@@ -1,7 +1,15 @@
-"""Bind each landing source to its extractor; ingest them in dependency order."""
+"""Bind each landing source to its extractor; ingest them in dependency order.
+
+Each file goes one way: extracted (orchestration.extract: read, normalise, quarantine),
+then its usable rows validated (orchestration.validate, the one entry point), then written
+(orchestration.load.ingest, one transaction per file). The validation runs with the
+extraction, in the same process (a worker process, for the queue's big trees), before the
+outcome reaches the writer.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -14,12 +22,20 @@ from orchestration.load.ingest import (
     ingest_source,
     known_agency_codes,
     missing_reference_files,
+    row_table,
 )
 from orchestration.load.prefetch import Outcome, configured_workers, outcome_of
+from orchestration.validate import validate, validate_files
 
 
 class MissingReference(RuntimeError):
     """The agency or procedure catalogue has never been loaded: nothing can be validated."""
+
+
+def _validated(landed: LandedFile, extracted: Extracted) -> Extracted:
+    """The extraction with its usable rows validated; raises what refuses the file."""
+    rows = validate(row_table(extracted, landed), extracted.rows, landed.relative_path)
+    return replace(extracted, rows=rows)
 
 
 def _reference_extractor(landed: LandedFile) -> Extracted:
@@ -27,9 +43,9 @@ def _reference_extractor(landed: LandedFile) -> Extracted:
 
     name = landed.relative_path.rsplit("/", 1)[-1]
     if name == "agencies.csv":
-        return extract_agencies(landed.absolute_path, landed.relative_path)
+        return _validated(landed, extract_agencies(landed.absolute_path, landed.relative_path))
     if name == "procedures.csv":
-        return extract_procedures(landed.absolute_path, landed.relative_path)
+        return _validated(landed, extract_procedures(landed.absolute_path, landed.relative_path))
     raise RejectedFile(
         f"{landed.relative_path}: tệp danh mục không xác định (chỉ nhận agencies.csv, "
         "procedures.csv) / unknown reference file (expected agencies.csv or procedures.csv)"
@@ -52,7 +68,13 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> Inges
 def _queue_extractor(landed: LandedFile, agencies: frozenset[str]) -> Extracted:
     from orchestration.extract.queue import extract_queue
 
-    return extract_queue(landed.absolute_path, landed.relative_path, agencies)
+    return _validated(landed, extract_queue(landed.absolute_path, landed.relative_path, agencies))
+
+
+def _bieu06_extractor(landed: LandedFile) -> Extracted:
+    from orchestration.extract.bieu06 import extract_bieu06
+
+    return _validated(landed, extract_bieu06(landed.absolute_path, landed.relative_path))
 
 
 def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
@@ -63,7 +85,8 @@ def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> Ingest
 
         def extract_batch(files: list[LandedFile]) -> list[Outcome]:
             results = engine.extract([(f.absolute_path, f.relative_path) for f in files])
-            return [outcome_of(f, r) for f, r in zip(files, results, strict=True)]
+            validated = _validated_batch(files, results)
+            return [outcome_of(f, r) for f, r in zip(files, validated, strict=True)]
 
         def extract_one(landed: LandedFile) -> Extracted:
             (outcome,) = extract_batch([landed])
@@ -76,20 +99,31 @@ def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> Ingest
         )
 
 
+def _validated_batch(
+    files: list[LandedFile], results: list[Extracted | Exception]
+) -> list[Extracted | Exception]:
+    """The batch's extractions validated in one call (a failing file is found by checking
+    each alone: only it is refused); files the engine rejected stay rejected."""
+    extracted = [(f, r) for f, r in zip(files, results, strict=True) if isinstance(r, Extracted)]
+    checked = iter(
+        validate_files("dossier_versions", [(f.relative_path, r.rows) for f, r in extracted])
+    )
+    validated: list[Extracted | Exception] = []
+    for result in results:
+        if isinstance(result, Extracted):
+            rows = next(checked)
+            result = rows if isinstance(rows, Exception) else replace(result, rows=rows)
+        validated.append(result)
+    return validated
+
+
 def ingest_queue(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
     extractor = partial(_queue_extractor, agencies=known_agency_codes(con))
     return ingest_source(con, landing_dir, "queue", extractor, workers=configured_workers())
 
 
 def ingest_agency_reports(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
-    from orchestration.extract.bieu06 import extract_bieu06
-
-    return ingest_source(
-        con,
-        landing_dir,
-        "agency_reports",
-        lambda f: extract_bieu06(f.absolute_path, f.relative_path),
-    )
+    return ingest_source(con, landing_dir, "agency_reports", _bieu06_extractor)
 
 
 def ingest_all(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[IngestSummary]:

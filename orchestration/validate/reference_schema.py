@@ -11,9 +11,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-LEVELS = ("tinh", "huyen", "xa")
-SERVICE_LEVELS = ("full", "partial", "info")
-FIELD_GROUPS = ("dau_tu", "dat_dai", "xay_dung", "thue", "hai_quan", "doanh_nghiep")
+# The vocabularies the extractor's rules check, so that the two cannot drift apart.
+from orchestration.extract.reference import FIELD_GROUPS, LEVELS, SERVICE_LEVELS
 
 
 class AgencySchema(pa.DataFrameModel):

@@ -11,21 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-COUNT_COLUMNS = (
-    "received_total",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
-    "pending_overdue",
-)
-
-TOTAL_FIELD_NAME = "*"
+from orchestration.extract.bieu06 import COUNT_COLUMNS, TOTAL_FIELD_NAME
 
 
 class ReportRowSchema(pa.DataFrameModel):
@@ -59,3 +45,7 @@ class ReportRowSchema(pa.DataFrameModel):
     @pa.dataframe_check
     def at_most_one_total_row(cls, frame: pd.DataFrame) -> bool:
         return int(frame["is_total"].sum()) <= 1
+
+
+# The model spells the counts out; they must be the extractor's, in the form's order.
+assert tuple(ReportRowSchema.to_schema().columns)[4:] == COUNT_COLUMNS
