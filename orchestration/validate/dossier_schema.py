@@ -22,9 +22,18 @@ import polars as pl
 import pyarrow as pa_arrow
 from pandera.errors import SchemaError, SchemaErrors
 
-CHANNELS = ("in_person", "online", "postal")
-SERVICE_LEVELS = ("full", "partial", "info")
-RATINGS = ("very_satisfied", "satisfied", "dissatisfied")
+from orchestration.extract import one_stop_layouts
+
+
+def _codes(vocabulary: dict[str, str | None]) -> tuple[str, ...]:
+    """The canonical codes a vocabulary maps to (a value mapped to None means "blank")."""
+    return tuple(sorted({code for code in vocabulary.values() if code is not None}))
+
+
+# The canonical codes of the extract stage's vocabularies: one list, the contract's.
+CHANNELS = _codes(one_stop_layouts.CHANNELS)
+SERVICE_LEVELS = _codes(one_stop_layouts.SERVICE_LEVELS)
+RATINGS = _codes(one_stop_layouts.RATINGS)
 RESOLVED_STATUSES = (9, 10)
 
 
