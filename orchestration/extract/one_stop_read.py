@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from orchestration.extract.headers import normalise_header
-from orchestration.extract.jsonl_table import read_jsonl
+from orchestration.extract.jsonl_table import read_jsonl_columns
 from orchestration.extract.one_stop_layouts import (
     DATE_FIELDS,
     LAYOUTS,
@@ -50,8 +49,11 @@ from orchestration.extract.xlsx_table import read_xlsx_table
 
 NATIVE_SUFFIX = "__native"
 NATIVE_TYPE = pa.timestamp("us")
-# A line with nothing on it (LF, CRLF or CR line ends), or one opening the file.
-_EMPTY_LINE = re.compile(rb"\n\r?\n|\r\r|\A\r?\n")
+# A line with nothing on it (LF, CRLF or CR line ends), or one opening the file: searched
+# as plain substrings (a memchr-speed scan each; a regex alternation took half the fast
+# reader's time).
+_EMPTY_LINES = (b"\n\n", b"\n\r\n", b"\r\r")
+_EMPTY_FIRST_LINE = (b"\n", b"\r\n")
 _QUOTE = ord('"')
 
 
@@ -83,9 +85,7 @@ def read_one_stop_file(path: Path, file_label: str) -> ReadFile:
     elif suffix == ".xlsx":
         columns, row_numbers = _read_xlsx(path, file_label)
     elif suffix == ".jsonl":
-        frame = read_jsonl(path, file_label, keep_key=is_wanted_header)
-        columns = {str(name): _text_array(frame[name]) for name in frame.columns}
-        row_numbers = frame.index.to_numpy(dtype=np.int64)
+        columns, row_numbers = read_jsonl_columns(path, file_label, keep_key=is_wanted_header)
     else:
         raise RejectedFile(
             f"{file_label}: loại tệp không được hỗ trợ / unsupported file type "
@@ -179,7 +179,7 @@ def _read_csv(path: Path, file_label: str) -> tuple[dict[str, pa.Array], np.ndar
 
 def _read_csv_fast(raw: bytes) -> tuple[dict[str, pa.Array], np.ndarray] | None:
     """What ``read_delimited`` gives, read by Arrow; None whenever that is not certain."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _EMPTY_LINE.search(raw):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _has_empty_line(raw):
         return None
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     end = body.find(b"\n")
@@ -225,6 +225,10 @@ def _read_csv_fast(raw: bytes) -> tuple[dict[str, pa.Array], np.ndarray] | None:
         return columns, row_numbers
     keep = pa.array(filled)
     return {k: v.filter(keep) for k, v in columns.items()}, row_numbers[filled]
+
+
+def _has_empty_line(raw: bytes) -> bool:
+    return raw.startswith(_EMPTY_FIRST_LINE) or any(empty in raw for empty in _EMPTY_LINES)
 
 
 # --- XLSX ---------------------------------------------------------------------------------
