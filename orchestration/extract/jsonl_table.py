@@ -66,9 +66,11 @@ def read_jsonl_columns(
         raise RejectedFile(f"{file_label}: tệp rỗng / file is empty")
     sampled = _sample_with_arrow(data, line_numbers, keep_key) if objects_only else None
     if sampled is not None:
-        keys, whole = sampled
-        if whole is not None:
-            return whole, line_numbers
+        keys, first, rest_at = sampled
+        if first is not None:
+            rest = _rest_of_file(data, rest_at, keys, len(line_numbers) - KEY_SAMPLE_LINES)
+            if rest is not None:
+                return _joined(first, rest), line_numbers
     else:
         keys = _sample_keys(text.split("\n"), line_numbers, file_label, keep_key)
     if not keys:  # nothing we know: the caller rejects the file for its headers
@@ -150,21 +152,24 @@ def _sample_keys(
 
 def _sample_with_arrow(
     data: bytes, line_numbers: np.ndarray, keep_key: Callable[[str], bool]
-) -> tuple[dict[str, pa.DataType], dict[str, pa.Array] | None] | None:
+) -> tuple[dict[str, pa.DataType], dict[str, pa.Array] | None, int | None] | None:
     """``_sample_keys`` by Arrow's type inference over the same first records, or None
     when Arrow refuses them (the Python sampler then decides, naming a bad line). Arrow
     lists keys in order of first appearance and gives a key of numbers int64 or double, of
     booleans bool, of nulls only null; two kinds in one key are an error. Callers have
     checked that every record line is one object (so a row is a record).
 
-    When the sample is the whole file, the inferred table already holds every wanted cell:
-    its text columns are returned too (None when a key's cells cannot be rendered from
-    it as ``_read_with_arrow`` would: strings Arrow typed as timestamps, objects, lists)."""
+    The inferred table already holds the sampled records' wanted cells: their text columns
+    are returned too (None when a key's cells cannot be rendered from it as
+    ``_read_with_arrow`` would: strings Arrow typed as timestamps, objects, lists), with
+    the offset where the rest of the file starts (None when the sample is the whole file),
+    so that no record is parsed twice."""
     sample_size = min(len(line_numbers), KEY_SAMPLE_LINES)
-    whole_file = sample_size == len(line_numbers)
-    if not whole_file:  # the file up to the end of the last sampled record's line
+    rest_at = None
+    if sample_size < len(line_numbers):  # the file up to the end of the last sampled line
         line_ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _LF)
-        data = data[: int(line_ends[int(line_numbers[sample_size - 1]) - 1])]
+        end = int(line_ends[int(line_numbers[sample_size - 1]) - 1])
+        data, rest_at = data[:end], end + 1
     try:
         table = pa_json.read_json(
             pa.BufferReader(data), read_options=pa_json.ReadOptions(use_threads=False)
@@ -174,7 +179,7 @@ def _sample_with_arrow(
     if table.num_rows != sample_size:
         return None  # e.g. two objects on one line, which Python rejects
     keys: dict[str, pa.DataType] = {}
-    renderable = whole_file
+    renderable = True
     for field in table.schema:
         if not keep_key(field.name):
             continue
@@ -187,13 +192,38 @@ def _sample_with_arrow(
             keys[field.name] = pa.string()
             renderable &= pa.types.is_string(kind) or pa.types.is_null(kind)
     if not renderable or not keys:
-        return keys, None
+        return keys, None, rest_at
     # The types the explicit read would have given: numbers as double (an int64 cell casts
     # to the double its text parses to), nulls as strings.
     columns = {
         key: _column_text(table.column(key).cast(kind, safe=False)) for key, kind in keys.items()
     }
-    return keys, columns
+    return keys, columns, rest_at
+
+
+def _rest_of_file(
+    data: bytes, rest_at: int | None, keys: dict[str, pa.DataType], expected_rows: int
+) -> dict[str, pa.Array] | None:
+    """The records after the sample read with the sample's types, in ONE attempt: any
+    error (a key changing kind, a bad line) or a wrong number of rows gives None, and the
+    caller reads the whole file the reference way (which decides such files)."""
+    if rest_at is None:
+        return {}
+    schema = pa.schema(list(keys.items()))
+    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+    try:
+        table = pa_json.read_json(pa.BufferReader(data[rest_at:]), parse_options=options)
+    except pa.ArrowInvalid:
+        return None
+    if table.num_rows != expected_rows:
+        return None
+    return {key: _column_text(table.column(key)) for key in keys}
+
+
+def _joined(first: dict[str, pa.Array], rest: dict[str, pa.Array]) -> dict[str, pa.Array]:
+    if not rest:
+        return first
+    return {key: pa.concat_arrays([values, rest[key]]) for key, values in first.items()}
 
 
 def _first_type(seen: set[type]) -> pa.DataType:
