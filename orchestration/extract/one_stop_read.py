@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from orchestration.extract.headers import normalise_header
-from orchestration.extract.jsonl_table import read_jsonl
+from orchestration.extract.headers import normalise_header as _normalise_header
+from orchestration.extract.jsonl_table import read_jsonl_columns
 from orchestration.extract.one_stop_layouts import (
     DATE_FIELDS,
     LAYOUTS,
@@ -48,10 +48,24 @@ from orchestration.extract.readers import detect_delimiter, read_delimited
 from orchestration.extract.types import RejectedFile
 from orchestration.extract.xlsx_table import read_xlsx_table
 
+# Every file repeats the same few dozen headers (and every JSON record the same keys):
+# normalising one is slow Python (NFC, NFD, a pass per character), so each distinct
+# header is normalised once per process. Pure functions of the text: caching changes nothing.
+normalise_header = lru_cache(maxsize=4096)(_normalise_header)
+
+
+@lru_cache(maxsize=4096)
+def _is_wanted(header: str) -> bool:
+    return is_wanted_header(header)
+
+
 NATIVE_SUFFIX = "__native"
 NATIVE_TYPE = pa.timestamp("us")
-# A line with nothing on it (LF, CRLF or CR line ends), or one opening the file.
-_EMPTY_LINE = re.compile(rb"\n\r?\n|\r\r|\A\r?\n")
+# A line with nothing on it (LF, CRLF or CR line ends), or one opening the file: searched
+# as plain substrings (a memchr-speed scan each; a regex alternation took half the fast
+# reader's time).
+_EMPTY_LINES = (b"\n\n", b"\n\r\n", b"\r\r")
+_EMPTY_FIRST_LINE = (b"\n", b"\r\n")
 _QUOTE = ord('"')
 
 
@@ -83,9 +97,7 @@ def read_one_stop_file(path: Path, file_label: str) -> ReadFile:
     elif suffix == ".xlsx":
         columns, row_numbers = _read_xlsx(path, file_label)
     elif suffix == ".jsonl":
-        frame = read_jsonl(path, file_label, keep_key=is_wanted_header)
-        columns = {str(name): _text_array(frame[name]) for name in frame.columns}
-        row_numbers = frame.index.to_numpy(dtype=np.int64)
+        columns, row_numbers = read_jsonl_columns(path, file_label, keep_key=_is_wanted)
     else:
         raise RejectedFile(
             f"{file_label}: loại tệp không được hỗ trợ / unsupported file type "
@@ -172,14 +184,14 @@ def _read_csv(path: Path, file_label: str) -> tuple[dict[str, pa.Array], np.ndar
     fast = _read_csv_fast(raw)
     if fast is not None:
         return fast
-    frame = read_delimited(path, file_label, keep_column=is_wanted_header)
+    frame = read_delimited(path, file_label, keep_column=_is_wanted)
     columns = {str(name): _text_array(frame[name]) for name in frame.columns}
     return columns, frame.index.to_numpy(dtype=np.int64)
 
 
 def _read_csv_fast(raw: bytes) -> tuple[dict[str, pa.Array], np.ndarray] | None:
     """What ``read_delimited`` gives, read by Arrow; None whenever that is not certain."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _EMPTY_LINE.search(raw):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _has_empty_line(raw):
         return None
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     end = body.find(b"\n")
@@ -193,7 +205,7 @@ def _read_csv_fast(raw: bytes) -> tuple[dict[str, pa.Array], np.ndarray] | None:
     delimiter = detect_delimiter(header_line)
     headers = next(csv.reader([header_line], delimiter=delimiter))
     stripped = [h.lstrip("\ufeff").strip() for h in headers]
-    wanted = [i for i, h in enumerate(stripped) if is_wanted_header(h)]
+    wanted = [i for i, h in enumerate(stripped) if _is_wanted(h)]
     if len({stripped[i] for i in wanted}) != len(wanted):
         return None  # repeated headers: pandas' renaming rules apply
     names = [f"c{i}" for i in range(len(headers))]
@@ -227,6 +239,10 @@ def _read_csv_fast(raw: bytes) -> tuple[dict[str, pa.Array], np.ndarray] | None:
     return {k: v.filter(keep) for k, v in columns.items()}, row_numbers[filled]
 
 
+def _has_empty_line(raw: bytes) -> bool:
+    return raw.startswith(_EMPTY_FIRST_LINE) or any(empty in raw for empty in _EMPTY_LINES)
+
+
 # --- XLSX ---------------------------------------------------------------------------------
 
 
@@ -240,7 +256,7 @@ def _read_xlsx(
     path: Path, file_label: str
 ) -> tuple[dict[str, pa.Array | tuple[pa.Array, pa.Array]], np.ndarray]:
     frame = read_xlsx_table(
-        path, file_label, is_known_header=_is_one_stop_header, keep_column=is_wanted_header
+        path, file_label, is_known_header=_is_one_stop_header, keep_column=_is_wanted
     ).frame
     date_headers = _date_headers(frame.columns)
     columns: dict[str, pa.Array | tuple[pa.Array, pa.Array]] = {}

@@ -13,6 +13,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -22,7 +23,12 @@ from orchestration.failpoints import failpoint
 from orchestration.load import prefetch
 from orchestration.load.discovery import LandedFile, discover, sha256_of
 from orchestration.load.prefetch import Candidate, Extractor, Outcome, Prefetcher, run_extractor
-from orchestration.load.warehouse import ROW_TABLE_BY_LAYOUT, LedgerEntry, record_file
+from orchestration.load.warehouse import (
+    ROW_TABLE_BY_LAYOUT,
+    FileRecord,
+    LedgerEntry,
+    record_files,
+)
 from orchestration.settings import REQUIRED_REFERENCE_FILES
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,8 @@ BATCH_MAX_BYTES = 128 << 20
 BATCH_MAX_FILES = 4000
 
 BatchExtractor = Callable[[list[LandedFile]], list[Outcome]]
+# Files decided together and written in one transaction (see ``ingest_source``).
+Group = list[tuple[Candidate, Outcome | None]]
 
 
 @dataclass
@@ -95,8 +103,8 @@ def _candidates(files: list[LandedFile], by_path: dict[str, str]) -> Iterator[Ca
 
 def _batched(
     candidates: Iterable[Candidate], batch_extractor: BatchExtractor, loaded_shas: Iterable[str]
-) -> Iterator[tuple[Candidate, Outcome | None]]:
-    """Each candidate with its extraction, extracted a batch at a time. As with the
+) -> Iterator[Group]:
+    """The candidates a batch at a time, each with its extraction. As with the
     process pool, only files that certainly need extracting go into a batch (content no
     earlier file of the ledger or of this run has); the others are decided by the caller,
     in order (a duplicate, or extracted on its own when its first copy was rejected)."""
@@ -104,11 +112,12 @@ def _batched(
     pending: list[tuple[Candidate, bool]] = []
     size = 0
 
-    def flush() -> Iterator[tuple[Candidate, Outcome | None]]:
+    def flush() -> Iterator[Group]:
+        if not pending:
+            return
         wanted = [candidate.landed for candidate, ahead in pending if ahead]
         outcomes = iter(batch_extractor(wanted) if wanted else [])
-        for candidate, ahead in pending:
-            yield candidate, next(outcomes) if ahead else None
+        yield [(candidate, next(outcomes) if ahead else None) for candidate, ahead in pending]
 
     for candidate in candidates:
         ahead = candidate.sha256 not in seen
@@ -129,11 +138,12 @@ def _outcomes(
     loaded_by_sha: dict[str, str],
     workers: int,
     batch_extractor: BatchExtractor | None = None,
-) -> Iterable[tuple[Candidate, Outcome | None]]:
-    """Each candidate with its extraction when it was run ahead: in batches by
-    ``batch_extractor``, or in worker processes. The pool is used only for a picklable
-    extractor and enough bytes at paths the ledger has never seen to repay starting it
-    (sizes, not hashes: the decision must be cheap)."""
+) -> Iterable[Group]:
+    """The candidates in groups, each with its extraction when it was run ahead: a
+    group per batch of ``batch_extractor``; else one file a group, extracted in worker
+    processes or by the caller. The pool is used only for a picklable extractor and
+    enough bytes at paths the ledger has never seen to repay starting it (sizes, not
+    hashes: the decision must be cheap)."""
     candidates = _candidates(found, by_path)
     if batch_extractor is not None:
         return _batched(candidates, batch_extractor, loaded_by_sha.keys())
@@ -142,8 +152,9 @@ def _outcomes(
             f.absolute_path.stat().st_size for f in found if f.relative_path not in by_path
         )
         if new_bytes >= prefetch.PARALLEL_MIN_BYTES and _picklable(extractor):
-            return Prefetcher(candidates, extractor, loaded_by_sha, workers)
-    return ((candidate, None) for candidate in candidates)
+            prefetched = Prefetcher(candidates, extractor, loaded_by_sha, workers)
+            return ([pair] for pair in prefetched)
+    return ([(candidate, None)] for candidate in candidates)
 
 
 def _picklable(extractor: Extractor) -> bool:
@@ -166,80 +177,85 @@ def ingest_source(
     """``workers`` > 1 lets extraction run ahead in that many processes (see
     orchestration.load.prefetch); ``batch_extractor`` extracts many files at once
     instead (the one-stop engine). The outcome is the same either way: files are decided
-    and loaded one by one, in order, each in its own transaction."""
+    in order, one by one. Each file's rows and ledger row commit in one transaction; the
+    files of one extraction batch share it (one commit per batch, a crash keeps the whole
+    batch or none of it), every other file has its own."""
     summary = IngestSummary(source)
     by_path, loaded_by_sha = _known_files(con)
     found = files if files is not None else discover(landing_dir, source)
-    outcomes = _outcomes(found, extractor, by_path, loaded_by_sha, workers, batch_extractor)
-    for candidate, ahead in outcomes:
-        landed, sha = candidate.landed, candidate.sha256
-        # No ledger row at this path yet: record_file can skip deleting its earlier rows.
-        new_path = landed.relative_path not in by_path
-        summary.files_new += 1
-        original = loaded_by_sha.get(sha)
-        if original is not None and original != landed.relative_path:
-            record_file(
-                con,
-                LedgerEntry(
-                    landed.relative_path,
-                    source,
-                    sha,
-                    "duplicate",
-                    message=f"trùng nội dung với / same content as {original}",
-                ),
-                new_path=new_path,
-            )
-            summary.files_duplicate += 1
-            continue
-        outcome = ahead if ahead is not None else run_extractor(extractor, landed)
-        failpoint("extract")  # extracted, nothing of this file written yet
-        if outcome.trace is not None:
-            log.debug("unexpected extraction error\n%s", outcome.trace)
-        if outcome.rejected is not None:
-            _reject(con, landed, sha, outcome.rejected, summary, new_path)
-            continue
-        extracted = outcome.extracted
-        assert extracted is not None
-        record_file(
-            con,
-            LedgerEntry(
-                landed.relative_path,
-                source,
-                sha,
-                "loaded",
-                layout=extracted.layout,
-                rows_read=extracted.rows_read,
-                rows_loaded=len(extracted.rows),
-                rows_quarantined=len(extracted.quarantined),
-            ),
-            extracted,
-            row_table(extracted, landed),
-            new_path=new_path,
-        )
-        loaded_by_sha[sha] = landed.relative_path
-        summary.files_loaded += 1
-        summary.rows_read += extracted.rows_read
-        summary.rows_loaded += len(extracted.rows)
-        summary.rows_quarantined += len(extracted.quarantined)
+    groups = _outcomes(found, extractor, by_path, loaded_by_sha, workers, batch_extractor)
+    for group in groups:
+        records = [
+            _decide(candidate, ahead, extractor, source, by_path, loaded_by_sha, summary)
+            for candidate, ahead in group
+        ]
+        record_files(con, records)
+        del group, records  # the batch's tables are freed before the next is extracted
     return summary
 
 
+def _decide(
+    candidate: Candidate,
+    ahead: Outcome | None,
+    extractor: Extractor,
+    source: str,
+    by_path: dict[str, str],
+    loaded_by_sha: dict[str, str],
+    summary: IngestSummary,
+) -> FileRecord:
+    """What one file writes (its ledger row, its rows when loaded), counted in
+    ``summary``; ``loaded_by_sha`` learns a loaded file's content at once, so a later copy
+    in the same group is a duplicate."""
+    landed, sha = candidate.landed, candidate.sha256
+    now = datetime.now()
+    # No ledger row at this path yet: the writer can skip deleting its earlier rows.
+    new_path = landed.relative_path not in by_path
+    summary.files_new += 1
+    original = loaded_by_sha.get(sha)
+    if original is not None and original != landed.relative_path:
+        summary.files_duplicate += 1
+        message = f"trùng nội dung với / same content as {original}"
+        entry = LedgerEntry(landed.relative_path, source, sha, "duplicate", message=message)
+        return FileRecord(entry, new_path=new_path, seen_at=now)
+    outcome = ahead if ahead is not None else run_extractor(extractor, landed)
+    failpoint("extract")  # extracted, nothing of this file written yet
+    if outcome.trace is not None:
+        log.debug("unexpected extraction error\n%s", outcome.trace)
+    if outcome.rejected is not None:
+        return _reject(landed, sha, outcome.rejected, summary, new_path, now)
+    extracted = outcome.extracted
+    assert extracted is not None
+    entry = LedgerEntry(
+        landed.relative_path,
+        source,
+        sha,
+        "loaded",
+        layout=extracted.layout,
+        rows_read=extracted.rows_read,
+        rows_loaded=len(extracted.rows),
+        rows_quarantined=len(extracted.quarantined),
+    )
+    loaded_by_sha[sha] = landed.relative_path
+    summary.files_loaded += 1
+    summary.rows_read += extracted.rows_read
+    summary.rows_loaded += len(extracted.rows)
+    summary.rows_quarantined += len(extracted.quarantined)
+    return FileRecord(entry, extracted, row_table(extracted, landed), new_path, now)
+
+
 def _reject(
-    con: duckdb.DuckDBPyConnection,
     landed: LandedFile,
     sha: str,
     message: str,
     summary: IngestSummary,
     new_path: bool,
-) -> None:
+    now: datetime,
+) -> FileRecord:
     log.warning("Tệp bị từ chối / rejected file: %s", message)  # message names the file
-    record_file(
-        con,
-        LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message),
-        new_path=new_path,
-    )
     summary.files_rejected += 1
     summary.rejected.append((landed.relative_path, message))
+    entry = LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message)
+    return FileRecord(entry, new_path=new_path, seen_at=now)
 
 
 def known_agency_codes(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
