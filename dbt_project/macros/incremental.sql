@@ -123,9 +123,9 @@
     with every argument coalesced, since engines differ on NULL arguments). -#}
 {% macro earliest_of(alias, columns) -%}
     {%- set far = "cast('9999-12-31' as date)" -%}
-    nullif(least(
-        {%- for column in columns %}
-        coalesce({{ alias }}.{{ column }}, {{ far }}){{ "," if not loop.last }}
-        {%- endfor %}
-    ), {{ far }})
+    {%- set arguments = [] -%}
+    {%- for column in columns -%}
+        {%- do arguments.append('coalesce(' ~ alias ~ '.' ~ column ~ ', ' ~ far ~ ')') -%}
+    {%- endfor -%}
+    nullif(least({{ arguments | join(', ') }}), {{ far }})
 {%- endmacro %}

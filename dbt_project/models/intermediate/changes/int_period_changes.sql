@@ -48,6 +48,24 @@ with build as (
 
 {% if is_incremental() %}
     {%- set previous = existing_model_relation('int_dossier_versions_latest') %}
+    {%- set previous_exists = previous is not none %}
+    {%- if not previous_exists %}
+        {#- No table: an empty stand-in (every period is logged instead, below). -#}
+        {%- set previous -%}
+            (
+                select
+                    {{ no_text }} as dossier_code,
+                    {{ no_text }} as file_path,
+                    {{ no_date }} as received_date,
+                    {{ no_date }} as due_date,
+                    {{ no_date }} as completed_date,
+                    {{ no_date }} as returned_date,
+                    {{ no_date }} as updated_date,
+                    cast(null as {{ dbt.type_timestamp() }}) as built_through
+                where 1 = 0
+            )
+        {%- endset %}
+    {%- endif %}
     ,
 
     watermark as (
@@ -68,42 +86,40 @@ with build as (
             or ledger.processed_at > watermark.built_through
     ),
 
-    {% if previous is not none %}
-        affected as (
-            select versions.dossier_code
-            from {{ ref('stg_one_stop__dossier_versions') }} as versions
-            inner join changed_files
-                on versions.file_path = changed_files.file_path
-            union
-            select replaced.dossier_code
-            from {{ previous }} as replaced
-            inner join changed_files
-                on replaced.file_path = changed_files.file_path
-        ),
+    affected as (
+        select versions.dossier_code
+        from {{ ref('stg_one_stop__dossier_versions') }} as versions
+        inner join changed_files
+            on versions.file_path = changed_files.file_path
+        union
+        select replaced.dossier_code
+        from {{ previous }} as replaced
+        inner join changed_files
+            on replaced.file_path = changed_files.file_path
+    ),
 
-        dossier_dates as (
-            select
-                versions.dossier_code,
-                {{ earliest_of('versions', date_columns) }} as earliest_date,
-                1 as is_current
-            from {{ ref('stg_one_stop__dossier_versions') }} as versions
-            where versions.dossier_code in (select affected.dossier_code from affected)
-            union all
-            select
-                replaced.dossier_code,
-                {{ earliest_of('replaced', date_columns) }} as earliest_date,
-                0 as is_current
-            from {{ previous }} as replaced
-            where replaced.dossier_code in (select affected.dossier_code from affected)
-        ),
+    dossier_dates as (
+        select
+            versions.dossier_code,
+            {{ earliest_of('versions', date_columns) }} as earliest_date,
+            1 as is_current
+        from {{ ref('stg_one_stop__dossier_versions') }} as versions
+        where versions.dossier_code in (select affected.dossier_code from affected)
+        union all
+        select
+            replaced.dossier_code,
+            {{ earliest_of('replaced', date_columns) }} as earliest_date,
+            0 as is_current
+        from {{ previous }} as replaced
+        where replaced.dossier_code in (select affected.dossier_code from affected)
+    ),
 
-        -- The latest version int_dossier_versions_latest built last: newer than this log
-        -- means it was built without this log running first.
-        previous_build as (
-            select max(built_through) as built_through
-            from {{ previous }}
-        ),
-    {% endif %}
+    -- The latest version int_dossier_versions_latest built last: newer than this log
+    -- means it was built without this log running first.
+    previous_build as (
+        select max(built_through) as built_through
+        from {{ previous }}
+    ),
 
     changes as (
         select
@@ -124,7 +140,7 @@ with build as (
         from watermark
         where watermark.built_through is null
 
-        {% if previous is none %}
+        {% if not previous_exists %}
             union all
 
             select
@@ -133,29 +149,29 @@ with build as (
                 {{ no_text }} as dossier_code,
                 {{ everything }} as earliest_date
             from watermark
-        {% else %}
-            union all
-
-            select
-                'dossier_models_ahead' as change,
-                {{ no_text }} as file_path,
-                {{ no_text }} as dossier_code,
-                {{ everything }} as earliest_date
-            from previous_build
-            cross join watermark
-            where previous_build.built_through > watermark.built_through
-
-            union all
-
-            select
-                case when max(is_current) = 0 then 'dossier_removed' else 'dossier' end
-                    as change,
-                {{ no_text }} as file_path,
-                dossier_code,
-                min(earliest_date) as earliest_date
-            from dossier_dates
-            group by dossier_code
         {% endif %}
+
+        union all
+
+        select
+            'dossier_models_ahead' as change,
+            {{ no_text }} as file_path,
+            {{ no_text }} as dossier_code,
+            {{ everything }} as earliest_date
+        from previous_build
+        cross join watermark
+        where previous_build.built_through > watermark.built_through
+
+        union all
+
+        select
+            case when max(is_current) = 0 then 'dossier_removed' else 'dossier' end
+                as change,
+            {{ no_text }} as file_path,
+            dossier_code,
+            min(earliest_date) as earliest_date
+        from dossier_dates
+        group by dossier_code
 
         union all
 

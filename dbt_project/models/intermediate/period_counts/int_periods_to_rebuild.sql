@@ -22,20 +22,19 @@ marks as (
         model_name,
         max(changes_through) as changes_through
     from {{ ref('int_period_watermarks') }}
-    where model_name in (
-        {%- for name in period_models %}
-            '{{ name }}'{{ "," if not loop.last }}
-        {%- else %}
-            ''
-        {%- endfor %}
-    )
+    where
+        model_name in (
+            {{ expand_columns(period_models or [''], "'{c}'", ",\n            ") }}
+        )
     group by model_name
 ),
 
 -- NULL unless every per-period model has a watermark.
 watermark as (
-    select case when count(*) = {{ period_models | length }} then min(changes_through) end
-        as changes_through
+    select
+        case
+            when count(*) = {{ period_models | length }} then min(changes_through)
+        end as changes_through
     from marks
 ),
 
@@ -47,7 +46,7 @@ window_start as (
         end as earliest_date
     from watermark
     left join {{ ref('int_period_changes') }} as changes
-        on changes.built_through > watermark.changes_through
+        on watermark.changes_through < changes.built_through
     group by watermark.changes_through
 )
 
