@@ -8,4 +8,5 @@
 select
     cast(null as {{ dbt.type_string() }}) as model_name,
     cast(null as {{ dbt.type_timestamp() }}) as changes_through
-where 1 = 0
+from (select 1 as one) as no_rows
+where no_rows.one = 0
