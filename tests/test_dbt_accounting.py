@@ -282,10 +282,11 @@ def test_official_quarter_one(warehouse: Path) -> None:
 
 
 def test_partitioned_run_replaces_only_its_periods(tmp_path: Path) -> None:
-    """period_accounting is incremental: a run with rebuild_from/rebuild_to (a Dagster quarter
-    partition) replaces the periods overlapping that window and keeps the others."""
+    """period_accounting is incremental. A nightly run (no vars) replaces the periods the
+    new data can change; a backfill (rebuild_from/rebuild_to, a Dagster range of quarters)
+    also replaces the periods overlapping its window, and keeps the others."""
     warehouse = build_warehouse(tmp_path, fx.raw_frames(), select="+period_accounting")
-    # D07 (H1, open) is resolved on 05/03/2024 in a later delivery.
+    # D07 (H1, open, received 20/01/2024) is resolved on 05/03/2024 in a later delivery.
     con = duckdb.connect(str(warehouse))
     con.execute(
         """
@@ -312,16 +313,28 @@ def test_partitioned_run_replaces_only_its_periods(tmp_path: Path) -> None:
     def h1_resolved(calendar: str, grain: str, key: str) -> int:
         return counts(warehouse, calendar, grain, key)[("agency", fx.H1)]["resolved"]
 
-    # The foundation (staging, intermediate) is rebuilt whole; the period marts only for
-    # the window of a 2023-Q4 partition: 15/09/2023 … 31/12/2023.
-    run_dbt(warehouse, ["run", "--select", "+int_scope_period_counts"], tmp_path)
+    # The nightly run (every model, as the nightly job: the window starts from the oldest
+    # watermark of the per-period models): the periods ending on or after 20/01/2024 are
+    # replaced.
+    run_dbt(warehouse, ["run"], tmp_path)
+    assert h1_resolved("calendar", "month", "2024-03") == 1
+    assert h1_resolved("official", "year", "2024") == 1
+
+    # A backfill with nothing new in the data (say, after a fix of the marts' logic): the
+    # rows are made stale by hand, then the 2023-Q4 partition (15/09/2023 … 31/12/2023)
+    # replaces only the periods overlapping its window.
+    con = duckdb.connect(str(warehouse))
+    con.execute("update marts.period_accounting set resolved = -1")
+    con.close()
     window = {"rebuild_from": "2023-09-15", "rebuild_to": "2023-12-31"}
-    run_dbt(warehouse, ["run", "--select", "period_accounting"], tmp_path, window)
-    assert h1_resolved("calendar", "month", "2024-03") == 0  # outside the window: kept
+    backfill = ["run", "--select", "int_periods_to_rebuild period_accounting"]
+    run_dbt(warehouse, backfill, tmp_path, window)
+    assert h1_resolved("calendar", "month", "2024-03") == -1  # outside the window: kept
     assert h1_resolved("official", "year", "2024") == 1  # 15/12/2023 … overlaps: replaced
+    assert h1_resolved("calendar", "month", "2023-12") == 0  # replaced
     # The 2024-Q1 partition: 15/12/2023 … 31/03/2024.
     window = {"rebuild_from": "2023-12-15", "rebuild_to": "2024-03-31"}
-    run_dbt(warehouse, ["run", "--select", "period_accounting"], tmp_path, window)
+    run_dbt(warehouse, backfill, tmp_path, window)
     assert h1_resolved("calendar", "month", "2024-03") == 1
     assert h1_resolved("official", "month", "2024-03") == 1  # 05/03 ≤ 14/03
     frame = query(warehouse, "select * from marts.period_accounting")

@@ -8,7 +8,10 @@ March, D07 resolved in July), which change figures of ended quarters.
 The nightly build takes the incremental branch of int_dossier_versions_latest and
 int_dossiers_latest (docs/decisions.md, "Incremental dossiers"): as the loader does, each
 delivery writes its ledger rows (processed_at), and only the dossiers of the late file are
-recomputed; the others keep the watermark of the first build.
+recomputed; the others keep the watermark of the first build. The per-period models
+rebuild only the periods the data can change (docs/decisions.md, "Rebuild window from the
+data"): from the quarter of the late file's earliest date, and after a one-day night
+(delivery 3, a dossier received that day) only the periods ending on or after that day.
 """
 
 from __future__ import annotations
@@ -23,10 +26,24 @@ from tests.support import dossier_fixture as fx
 from tests.support.dbt_harness import build_warehouse, query, run_dbt
 
 LATE = "one_stop/2024-07-a.csv"
+ONE_DAY = "one_stop/2024-07-12-a.csv"
 FIRST_PROCESSED, LATE_PROCESSED = fx.ts("2024-03-31", "02:00:00"), fx.ts("2024-07-11", "02:00:00")
+ONE_DAY_PROCESSED = fx.ts("2024-07-13", "02:00:00")
 # Columns that say when a row was computed, not what it holds (a full build dates every
 # row of the incremental models with the latest processed_at).
 WATERMARK = "built_through"
+# Tables of the build's own state, not of the data: the change log and the per-period
+# models' watermarks (a history of runs, longer in the nightly warehouse), and the periods
+# the last run rebuilt (every period in a full build).
+BUILD_STATE = {"int_period_changes", "int_period_watermarks", "int_periods_to_rebuild"}
+PERIOD_MODELS = {
+    "int_agency_period_counts",
+    "int_field_group_period_counts",
+    "int_scope_period_counts",
+    "int_scope_period_online_usage",
+    "period_accounting",
+    "service_rates",
+}
 
 
 def _ledger(raw: dict[str, pd.DataFrame], processed_at: object) -> pd.DataFrame:
@@ -85,6 +102,59 @@ def _delivery_2() -> pd.DataFrame:
     return pd.DataFrame(rows)[fx.dossier_versions().columns]
 
 
+def _delivery_3() -> pd.DataFrame:
+    """A one-day night: one new dossier, received on 12/07/2024 and still open."""
+    version = fx.dossier_versions().set_index("dossier_code").loc[["D01"]].iloc[-1].to_dict()
+    version.update(
+        dossier_code="D23",
+        file_path=ONE_DAY,
+        row_number=2,
+        status=4,
+        received_at=fx.ts("2024-07-12", "09:30:00"),
+        due_at=fx.ts("2024-07-20", "17:00:00"),
+        completed_at=pd.NaT,
+        updated_at=fx.ts("2024-07-12", "16:00:00"),
+        rating=None,
+    )
+    return pd.DataFrame([version])[fx.dossier_versions().columns]
+
+
+def _deliver(warehouse: Path, versions: pd.DataFrame, processed_at: object) -> None:
+    """A delivery as the loader writes it: its rows and its ledger row."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.register("incoming", versions)
+        columns = ", ".join(versions.columns)
+        con.execute(f"insert into raw.dossier_versions ({columns}) select * from incoming")
+        con.register("incoming_ledger", _ledger({"dossier_versions": versions}, processed_at))
+        con.execute("insert into raw.file_ledger by name select * from incoming_ledger")
+    finally:
+        con.close()
+
+
+def _rebuilt_periods(warehouse: Path) -> set[tuple[str, str, str]]:
+    frame = query(warehouse, "select * from intermediate.int_periods_to_rebuild")
+    return set(zip(frame.calendar, frame.grain, frame.period_key, strict=True))
+
+
+def _periods_ending_from(warehouse: Path, day: str) -> set[tuple[str, str, str]]:
+    frame = query(
+        warehouse,
+        f"select * from intermediate.int_periods where period_end >= date '{day}'",
+    )
+    return set(zip(frame.calendar, frame.grain, frame.period_key, strict=True))
+
+
+def _watermarks(warehouse: Path) -> dict[str, object]:
+    """Each per-period model's latest watermark (int_period_watermarks)."""
+    frame = query(
+        warehouse,
+        "select model_name, max(changes_through) as changes_through "
+        "from intermediate.int_period_watermarks group by model_name",
+    )
+    return dict(zip(frame.model_name, frame.changes_through, strict=True))
+
+
 def _province_q1(accounting: pd.DataFrame) -> pd.Series:
     rows = accounting[
         (accounting.calendar == "calendar")
@@ -110,6 +180,8 @@ def _tables(warehouse: Path, schema: str = "marts") -> dict[str, pd.DataFrame]:
         ]
         tables = {}
         for name in names:
+            if name in BUILD_STATE:
+                continue
             frame = con.execute(f"select * from {schema}.{name}").df()
             frame = frame.drop(columns=[c for c in frame.columns if c == WATERMARK])
             tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
@@ -129,26 +201,50 @@ def _assert_same_tables(got: dict[str, pd.DataFrame], expected: dict[str, pd.Dat
 
 
 def test_nightly_after_late_delivery_equals_full_rebuild(tmp_path: Path) -> None:
-    nightly_dir, full_dir, refresh_dir = (
+    nightly_dir, full_dir, refresh_dir, full_3_dir = (
         tmp_path / "nightly",
         tmp_path / "full",
         tmp_path / "refresh",
+        tmp_path / "full-3",
     )
-    for folder in (nightly_dir, full_dir, refresh_dir):
+    for folder in (nightly_dir, full_dir, refresh_dir, full_3_dir):
         folder.mkdir()
     late = _delivery_2()
 
     first = {**fx.raw_frames()}
     first["file_ledger"] = _ledger(fx.raw_frames(), FIRST_PROCESSED)
     nightly = build_warehouse(nightly_dir, first)
+    assert _watermarks(nightly) == dict.fromkeys(PERIOD_MODELS, FIRST_PROCESSED)
     before = _province_q1(_mart_tables(nightly)["period_accounting"])
-    con = duckdb.connect(str(nightly))
-    con.register("late", late)
-    con.execute(f"insert into raw.dossier_versions ({', '.join(late.columns)}) select * from late")
-    con.register("late_ledger", _ledger({"dossier_versions": late}, LATE_PROCESSED))
-    con.execute("insert into raw.file_ledger by name select * from late_ledger")
-    con.close()
+    _deliver(nightly, late, LATE_PROCESSED)
     run_dbt(nightly, ["build", "--exclude-resource-type", "unit_test"], nightly_dir)
+
+    # The window: the late file's earliest date is D07's received date, 20/01/2024 (its
+    # replaced version and its new one share it; D12 03/03, D21/D22 in July). Every period
+    # ending on or after it was rebuilt, none before: two quarters back, from 2024-Q1.
+    changes = query(
+        nightly,
+        "select change, dossier_code, earliest_date from intermediate.int_period_changes "
+        f"where built_through = timestamp '{LATE_PROCESSED}' and dossier_code is not null",
+    )
+    assert dict(zip(changes.dossier_code, changes.earliest_date.astype(str), strict=True)) == {
+        "D07": "2024-01-20",
+        "D12": "2024-03-03",
+        "D21": "2024-07-02",
+        "D22": "2024-07-08",
+    }
+    rebuilt = _rebuilt_periods(nightly)
+    assert rebuilt == _periods_ending_from(nightly, "2024-01-20")
+    assert {
+        key for calendar, grain, key in rebuilt if (calendar, grain) == ("calendar", "quarter")
+    } == {
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+    }
+    assert ("calendar", "month", "2023-12") not in rebuilt
+    assert ("official", "quarter", "2024-Q1") in rebuilt  # 15/12/2023 … 14/03/2024
+    assert _watermarks(nightly) == dict.fromkeys(PERIOD_MODELS, LATE_PROCESSED)
 
     # The incremental branch was taken: only the late file's dossiers were recomputed (they
     # carry the late watermark); every other dossier kept the first build's rows.
@@ -209,3 +305,32 @@ def test_nightly_after_late_delivery_equals_full_rebuild(tmp_path: Path) -> None
             ]
             assert inside.received.sum() == year.received, (calendar, year.period_key)
             assert inside.resolved.sum() == year.resolved, (calendar, year.period_key)
+
+    # A one-day night: only the periods ending on or after 12/07/2024 are rebuilt (the
+    # month, quarter, half-year and year holding it, in both calendars), and the warehouse
+    # still equals a full rebuild on the three deliveries.
+    one_day = _delivery_3()
+    _deliver(nightly, one_day, ONE_DAY_PROCESSED)
+    run_dbt(nightly, ["build", "--exclude-resource-type", "unit_test"], nightly_dir)
+    rebuilt = _rebuilt_periods(nightly)
+    assert rebuilt == _periods_ending_from(nightly, "2024-07-12")
+    assert rebuilt == {
+        (calendar, grain, key)
+        for calendar in ("calendar", "official")
+        for grain, key in (
+            ("month", "2024-07"),
+            ("quarter", "2024-Q3"),
+            ("half_year", "2024-H2"),
+            ("year", "2024"),
+        )
+    }
+    assert _watermarks(nightly) == dict.fromkeys(PERIOD_MODELS, ONE_DAY_PROCESSED)
+    three = {**both}
+    three["dossier_versions"] = pd.concat([both["dossier_versions"], one_day], ignore_index=True)
+    three["file_ledger"] = pd.concat(
+        [both["file_ledger"], _ledger({"dossier_versions": one_day}, ONE_DAY_PROCESSED)],
+        ignore_index=True,
+    )
+    full_3 = build_warehouse(full_3_dir, three)
+    _assert_same_tables(_mart_tables(nightly), _mart_tables(full_3))
+    _assert_same_tables(_tables(nightly, "intermediate"), _tables(full_3, "intermediate"))

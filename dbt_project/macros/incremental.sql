@@ -84,3 +84,48 @@
             or ledger.processed_at > watermark.built_through
     )
 {%- endmacro %}
+
+{#- Config of the append-only build logs (int_period_changes, int_period_watermarks): each
+    run appends rows, none is ever rewritten. Dispatched: on Spark every per-period model is
+    rebuilt whole (macros/portability.sql), so the logs are plain tables there. -#}
+{% macro build_log_config() -%}
+    {{ return(adapter.dispatch('build_log_config', 'cchc')()) }}
+{%- endmacro %}
+
+{% macro default__build_log_config() -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    ) }}
+{%- endmacro %}
+
+{% macro spark__build_log_config() -%}
+    {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- The existing table of another model, looked up without ref (int_period_changes reads
+    int_dossier_versions_latest as it was BEFORE this run updates it; a ref would make a
+    cycle); none when the table does not exist. -#}
+{% macro existing_model_relation(model_name) -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.name == model_name -%}
+            {{ return(adapter.get_relation(
+                database=node.database, schema=node.schema, identifier=node.alias
+            )) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- The least of some DATE columns of `alias`, NULL when all are NULL (portable: least()
+    with every argument coalesced, since engines differ on NULL arguments). -#}
+{% macro earliest_of(alias, columns) -%}
+    {%- set far = "cast('9999-12-31' as date)" -%}
+    {%- set arguments = [] -%}
+    {%- for column in columns -%}
+        {%- do arguments.append('coalesce(' ~ alias ~ '.' ~ column ~ ', ' ~ far ~ ')') -%}
+    {%- endfor -%}
+    nullif(least({{ arguments | join(', ') }}), {{ far }})
+{%- endmacro %}

@@ -1,9 +1,10 @@
 """The whole dbt project as Dagster assets, built by ONE `dbt build` per run.
 
-The nightly job passes no rebuild window: the period models rebuild every period (the
-default window), and the incremental dossier models recompute only the dossiers of files
-the ledger processed since their last build (docs/decisions.md, "Incremental dossiers"),
-so a nightly run equals a full rebuild. A backfill's range of quarters (run config
+The nightly job passes no rebuild window: the incremental dossier models recompute only
+the dossiers of files the ledger processed since their last build (docs/decisions.md,
+"Incremental dossiers") and the per-period models only the periods ending on or after the
+earliest date those files can change ("Rebuild window from the data"), so a nightly run
+equals a full rebuild. A backfill's range of quarters (run config
 ``ops.dbt_build.config``, e.g. 2024-Q1…2024-Q2) becomes the dbt vars
 ``rebuild_from``/``rebuild_to``, forcing those periods to be rebuilt as well.
 

@@ -1,8 +1,9 @@
 """Jobs and the nightly schedule.
 
 - ``cchc_nightly``: ingest what is new → one dbt build → checks → publish → reports. No
-  rebuild window: every period is rebuilt from the incremental dossier models, so a nightly
-  run equals a full rebuild (on an empty warehouse it is one); with nothing new since the
+  rebuild window is passed: dbt rebuilds the periods the new files can change (their
+  earliest date, from the change log int_period_changes), so a nightly run equals a full
+  rebuild (on an empty warehouse it is one); with nothing new since the
   last successful run it stops after ingesting (orchestration/defs/ingest.py). The 02:00
   schedule, the landing sensor and `cchc run` all run exactly this job.
 - ``cchc_backfill``: the same assets, with a range of quarters (labels such as 2024-Q2) in

@@ -16,6 +16,8 @@
 -- dossier_code; file_path NULL): delete+insert deletes its old row, the post-hook deletes
 -- the marker, in the same transaction. A full build (or --full-refresh) gives the same rows.
 {{ dossier_increment_config('file_path') }}
+-- int_period_changes reads this table as it was before this run updates it: it runs first.
+-- depends_on: {{ ref('int_period_changes') }}
 {%- set version_columns = [
     'file_path', 'row_number', 'layout', 'procedure_code', 'agency_code', 'channel',
     'service_level', 'received_at', 'due_at', 'completed_at', 'returned_at', 'updated_at',

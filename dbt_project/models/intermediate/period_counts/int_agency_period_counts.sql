@@ -1,4 +1,5 @@
 {{ period_mart_config() }}
+-- depends_on: {{ ref('int_periods_to_rebuild') }}
 -- Counts per agency and period, for every agency of the catalogue and every period
 -- (zeros when nothing happened): the additive building blocks of period_accounting and
 -- service_rates. Wider scopes are sums of these rows (int_scope_agencies).
@@ -13,7 +14,7 @@ with dossier_counts as (
         {{ accounting_measures('w.period_start', 'w.period_end') }},
         {{ rate_measures('w.period_start', 'w.period_end') }}
     from {{ ref('int_dossiers_latest') }} as d
-    inner join {{ ref('int_periods_to_rebuild') }} as w
+    inner join {{ periods_to_build() }} as w
         on {{ accounting_in_window('w.period_start', 'w.period_end') }}
     group by
         w.calendar,
@@ -35,7 +36,7 @@ queue_counts as (
             as tickets_called_under_10,
         cast(coalesce(sum(t.wait_seconds), 0) as {{ dbt.type_bigint() }}) as wait_seconds_total
     from {{ ref('stg_queue__tickets') }} as t
-    inner join {{ ref('int_periods_to_rebuild') }} as w
+    inner join {{ periods_to_build() }} as w
         on
             t.taken_date >= w.period_start
             and t.taken_date <= w.period_end
@@ -66,7 +67,7 @@ select
         as tickets_called_under_10,
     cast(coalesce(queue_counts.wait_seconds_total, 0) as {{ dbt.type_bigint() }})
         as wait_seconds_total
-from {{ ref('int_periods_to_rebuild') }} as periods
+from {{ periods_to_build() }} as periods
 cross join {{ ref('stg_reference__agencies') }} as agencies
 left join dossier_counts
     on

@@ -1,4 +1,5 @@
 {{ period_mart_config() }}
+-- depends_on: {{ ref('int_periods_to_rebuild') }}
 -- Dossier counts per field group (through the catalogue at the agency's level) and period,
 -- province-wide, for every field group of the catalogue and every period (zeros when
 -- nothing happened). Feeds the satisfaction indicators of field_group scopes; a target over
@@ -14,7 +15,7 @@ with counts as (
         {{ accounting_measures('w.period_start', 'w.period_end') }},
         {{ rate_measures('w.period_start', 'w.period_end') }}
     from {{ ref('int_dossiers_latest') }} as d
-    inner join {{ ref('int_periods_to_rebuild') }} as w
+    inner join {{ periods_to_build() }} as w
         on {{ accounting_in_window('w.period_start', 'w.period_end') }}
     where d.field_group is not null
     group by
@@ -35,7 +36,7 @@ select
     {{ expand_columns(
         measures, 'cast(coalesce(counts.{c}, 0) as ' ~ dbt.type_bigint() ~ ') as {c}'
     ) }}
-from {{ ref('int_periods_to_rebuild') }} as periods
+from {{ periods_to_build() }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join counts
     on

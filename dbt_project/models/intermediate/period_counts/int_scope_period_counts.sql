@@ -1,4 +1,5 @@
 {{ period_mart_config() }}
+-- depends_on: {{ ref('int_periods_to_rebuild') }}
 -- Counts per province/level/agency scope and period: sums over the scope's agencies of
 -- int_agency_period_counts (marts.md: wider scopes are sums of counts). Every scope of
 -- int_scopes has a row for every period, zeros when it has no agencies or no activity.
@@ -15,7 +16,7 @@ with rolled_up as (
     from {{ ref('int_agency_period_counts') }} as counts
     inner join {{ ref('int_scope_agencies') }} as bridge
         on counts.agency_code = bridge.agency_code
-    where {{ overlaps_rebuild_window('counts.period_start', 'counts.period_end') }}
+    where {{ in_periods_to_build('counts') }}
     group by
         counts.calendar,
         counts.grain,
@@ -36,7 +37,7 @@ select
     {{ expand_columns(
         measures, 'cast(coalesce(rolled_up.{c}, 0) as ' ~ dbt.type_bigint() ~ ') as {c}'
     ) }}
-from {{ ref('int_periods_to_rebuild') }} as periods
+from {{ periods_to_build() }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join rolled_up
     on

@@ -1,4 +1,5 @@
 {{ period_mart_config() }}
+-- depends_on: {{ ref('int_periods_to_rebuild') }}
 -- online_service_usage_rate per scope and period: of the full/partial catalogue procedures
 -- a scope handles (distinct procedure codes), how many had at least one online dossier
 -- received in the period at an agency of the scope that handles the procedure.
@@ -21,7 +22,7 @@ online_received as (
         d.agency_code,
         d.procedure_code
     from {{ ref('int_dossiers_latest') }} as d
-    inner join {{ ref('int_periods_to_rebuild') }} as w
+    inner join {{ periods_to_build() }} as w
         on {{ accounting_is_received('w.period_start', 'w.period_end') }}
     where d.channel = 'online'
 ),
@@ -58,7 +59,7 @@ select
         as procedures_used_online,
     cast(coalesce(handled.procedures_handled, 0) as {{ dbt.type_bigint() }})
         as procedures_handled
-from {{ ref('int_periods_to_rebuild') }} as periods
+from {{ periods_to_build() }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join handled
     on

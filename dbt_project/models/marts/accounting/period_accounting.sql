@@ -1,8 +1,10 @@
 {{ period_mart_config() }}
+-- depends_on: {{ ref('int_periods_to_rebuild') }}
 -- marts.period_accounting: dossier accounting per calendar, grain, period and
 -- province/level/agency scope (marts.md "Dossier accounting"). One row for every scope of
--- the catalogue and every period, zeros when nothing happened. Incremental: a partitioned
--- run (vars rebuild_from/rebuild_to) replaces the periods overlapping its window.
+-- the catalogue and every period, zeros when nothing happened. Incremental: a run replaces
+-- the periods of int_periods_to_rebuild (those the night's data can change, plus a
+-- backfill's window).
 select
     calendar,
     grain,
@@ -12,7 +14,5 @@ select
     scope_type,
     scope_code,
     {{ expand_columns(accounting_measure_names(), '{c}') }}
-from {{ ref('int_scope_period_counts') }}
-{% if is_incremental() -%}
-    where {{ overlaps_rebuild_window('period_start', 'period_end') }}
-{%- endif %}
+from {{ ref('int_scope_period_counts') }} as counts
+where {{ in_periods_to_build('counts') }}

@@ -1,11 +1,12 @@
 {{ period_mart_config() }}
+-- depends_on: {{ ref('int_periods_to_rebuild') }}
 -- marts.service_rates: one row per calendar, grain, period, scope and indicator with
 -- numerator, denominator and rate = numerator / denominator (NULL when the denominator is
 -- 0). R = received in the period, S = resolved in the period (marts.md "Rates").
 -- Numerators and denominators are sums of counts over the scope's agencies; only
 -- online_service_usage_rate counts distinct procedure codes (int_scope_period_online_usage).
--- Incremental: a partitioned run (vars rebuild_from/rebuild_to) replaces the periods
--- overlapping its window.
+-- Incremental: a run replaces the periods of int_periods_to_rebuild (those the night's
+-- data can change, plus a backfill's window).
 with scope_indicators as (
     select indicator_values.indicator
     from (
@@ -73,6 +74,7 @@ counts as (
             and scoped.period_key = usage.period_key
             and scoped.scope_type = usage.scope_type
             and scoped.scope_code = usage.scope_code
+    where {{ in_periods_to_build('scoped') }}
 ),
 
 indicator_rows as (
@@ -142,6 +144,7 @@ indicator_rows as (
         end as {{ dbt.type_bigint() }}) as denominator
     from {{ ref('int_field_group_period_counts') }} as field_groups
     cross join field_group_indicators
+    where {{ in_periods_to_build('field_groups') }}
 )
 
 select
@@ -159,6 +162,3 @@ select
         when denominator > 0 then numerator / cast(denominator as {{ type_double() }})
     end as rate
 from indicator_rows
-{% if is_incremental() -%}
-    where {{ overlaps_rebuild_window('period_start', 'period_end') }}
-{%- endif %}
