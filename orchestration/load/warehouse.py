@@ -91,6 +91,10 @@ class LedgerEntry:
     rows_loaded: int | None = None
     rows_quarantined: int | None = None
     message: str | None = None
+    # The file's stat when it was hashed (discovery): a file seen again with the same
+    # (path, size, mtime) is not hashed again (orchestration/load/ingest.py).
+    size_bytes: int | None = None
+    mtime_ns: int | None = None
 
 
 # Which raw table receives the rows of each layout.
@@ -196,6 +200,8 @@ def _ledger_values(entry: LedgerEntry) -> list[object]:
         entry.rows_quarantined,
         entry.status,
         entry.message,
+        entry.size_bytes,
+        entry.mtime_ns,
     ]
 
 
@@ -205,8 +211,8 @@ def _insert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
         """
         insert into raw.file_ledger (
             file_path, source, sha256, layout, rows_read, rows_loaded, rows_quarantined,
-            status, message, first_seen_at, processed_at
-        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            status, message, size_bytes, mtime_ns, first_seen_at, processed_at
+        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [*_ledger_values(entry), now, now],
     )
@@ -219,7 +225,7 @@ def _upsert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
         insert into raw.file_ledger by name
         select ? as file_path, ? as source, ? as sha256, ? as layout,
                ? as rows_read, ? as rows_loaded, ? as rows_quarantined,
-               ? as status, ? as message,
+               ? as status, ? as message, ? as size_bytes, ? as mtime_ns,
                coalesce((select first_seen_at from raw.file_ledger where file_path = ?), ?)
                    as first_seen_at,
                ? as processed_at
@@ -227,7 +233,34 @@ def _upsert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
             sha256 = excluded.sha256, layout = excluded.layout,
             rows_read = excluded.rows_read, rows_loaded = excluded.rows_loaded,
             rows_quarantined = excluded.rows_quarantined, status = excluded.status,
-            message = excluded.message, processed_at = excluded.processed_at
+            message = excluded.message, size_bytes = excluded.size_bytes,
+            mtime_ns = excluded.mtime_ns, processed_at = excluded.processed_at
         """,
         [*_ledger_values(entry), entry.file_path, now, now],
     )
+
+
+def record_stats(con: duckdb.DuckDBPyConnection, stats: list[tuple[str, int, int]]) -> None:
+    """Set the (size, mtime) of files hashed again and found unchanged (path, size,
+    mtime_ns): the next run takes them by stat alone. One statement, in one transaction."""
+    if not stats:
+        return
+    frame = pa.table(
+        {
+            "file_path": [path for path, _, _ in stats],
+            "size_bytes": pa.array([size for _, size, _ in stats], pa.int64()),
+            "mtime_ns": pa.array([mtime for _, _, mtime in stats], pa.int64()),
+        }
+    )
+    con.register("cchc_file_stats", frame)
+    try:
+        con.execute(
+            """
+            update raw.file_ledger as l
+            set size_bytes = s.size_bytes, mtime_ns = s.mtime_ns
+            from cchc_file_stats as s
+            where l.file_path = s.file_path
+            """
+        )
+    finally:
+        con.unregister("cchc_file_stats")
