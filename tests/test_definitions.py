@@ -87,9 +87,16 @@ def test_publish_depends_on_every_mart() -> None:
         assert any(key.path[-1] == mart for key in publish_parents), mart
 
 
-def test_nightly_schedule_runs_the_nightly_job_once_a_night_without_a_range() -> None:
+def test_nightly_schedule_runs_the_nightly_job_once_a_night_without_a_range(
+    tmp_path: Path,
+) -> None:
+    # No warehouse yet in the data dir: something to build (the night with nothing new is
+    # tests/test_nothing_new_night.py's).
+    resources = {
+        "warehouse": WarehouseResource(landing_dir=str(tmp_path), data_dir=str(tmp_path / "d"))
+    }
     context = build_schedule_context(
-        scheduled_execution_time=datetime(2024, 4, 3, 2, 0, tzinfo=HCM)
+        scheduled_execution_time=datetime(2024, 4, 3, 2, 0, tzinfo=HCM), resources=resources
     )
     request = nightly_schedule(context)
     assert isinstance(request, RunRequest)

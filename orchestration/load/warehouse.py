@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,57 +9,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
-from filelock import FileLock, Timeout, lock_descriptor, unlock_descriptor
 
 from orchestration.extract.raw_schema import RAW_SCHEMA, column_names, create_statements
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
+
+# Re-exported: the lock lives in a module without pandas (the CLI takes it before it knows
+# whether a run is needed).
+from orchestration.load.lock import WarehouseBusy, writer_lock, writer_running  # noqa: F401
 from orchestration.settings import duckdb_config
-
-
-class WarehouseBusy(RuntimeError):
-    """Another process is writing the warehouse."""
-
-
-@contextmanager
-def writer_lock(lock_path: Path, wait: bool = False) -> Iterator[None]:
-    """Serialise writers across processes (DuckDB allows one writing process).
-
-    Re-entrant within a thread: the CLI takes it for the whole run and the Dagster
-    resources take it again around each write without deadlocking on themselves (one
-    ``FileLock`` per path, ``is_singleton``, counts its holds).
-    """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    # preserve_lock_file: the file stays on release, so writer_running can probe it.
-    lock = FileLock(lock_path, is_singleton=True, preserve_lock_file=True)
-    try:
-        lock.acquire(blocking=wait)
-    except Timeout as exc:
-        raise WarehouseBusy(
-            f"Một lượt chạy khác đang ghi kho dữ liệu ({lock_path}); hãy chờ nó kết thúc. / "
-            "Another run is writing the warehouse; wait for it to finish and try again."
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def writer_running(lock_path: Path) -> bool:
-    """Whether another process holds the writer lock. Creates and changes nothing (read
-    commands never write): no lock file means no writer, since a writer creates it first."""
-    try:
-        fd = os.open(lock_path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        if not lock_descriptor(fd, blocking=False):  # the primitive FileLock uses
-            return True
-        unlock_descriptor(fd)
-        return False
-    finally:
-        os.close(fd)
-
 
 # Loading commits once per file (a few MB of WAL each); at DuckDB's default 16 MB threshold
 # every few files paid a checkpoint, a fifth of the loader's time on a big landing tree.
