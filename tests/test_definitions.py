@@ -230,3 +230,22 @@ def test_nightly_dbt_build_runs_every_data_test_and_no_unit_test() -> None:
     assert nightly["unit_test"] == 0
     assert nightly["test"] == everything["test"] > 0
     assert nightly["model"] == everything["model"]
+
+
+def test_the_dbt_resource_skips_dagster_dbts_unused_set_up() -> None:
+    """CchcDbtCliResource overrides two private members of dagster-dbt's resource (its
+    docstring says why): an upgrade that renames them must fail here, not quietly bring
+    back a `dbt --version` subprocess and an in-process adapter before every build."""
+    from functools import cached_property
+    from importlib.metadata import version
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.dbt_project import CchcDbtCliResource
+
+    assert isinstance(DbtCliResource.__dict__["_cli_version"], cached_property)
+    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+    resource = defs.resources["dbt"]
+    assert isinstance(resource, CchcDbtCliResource)
+    assert str(resource._cli_version) == version("dbt-core")
+    assert resource._initialize_dbt_core_adapter(["build"]) is None

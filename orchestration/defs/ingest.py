@@ -27,13 +27,6 @@ from orchestration.defs.nothing_new import (
 )
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.fingerprint import ledger_digest
-from orchestration.load.sources import (
-    ingest_agency_reports,
-    ingest_one_stop,
-    ingest_queue,
-    ingest_reference,
-    ledger_mismatches,
-)
 
 # Keys follow dagster-dbt's default for dbt sources: [source name, table name].
 LEDGER_KEY = AssetKey(["ingest", "file_ledger"])
@@ -81,6 +74,15 @@ INGEST_GROUP = "ingest"
 )
 def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Take every new file under the landing root: reference first, then the rest."""
+    # Here, not at the top: the loaders bring pandas & co., which only this step needs.
+    from orchestration.load.sources import (
+        ingest_agency_reports,
+        ingest_one_stop,
+        ingest_queue,
+        ingest_reference,
+        ledger_mismatches,
+    )
+
     landing = warehouse.settings.landing_dir
     with warehouse.writer() as con:
         summaries = {}
