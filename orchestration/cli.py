@@ -23,6 +23,7 @@ from rich.table import Table
 # Only light modules at import time: every settings error must reach the operator in well
 # under two seconds, before Dagster, dbt, DuckDB or pandas are imported (they are imported
 # inside the commands that need them).
+from orchestration.load.discovery import REHASH_ENV
 from orchestration.preflight import (
     SettingsError,
     check_data_dir_writable,
@@ -217,6 +218,23 @@ def _recover_dead_runs(instance) -> list[str]:  # noqa: ANN001 - a DagsterInstan
     return [dagster_run.run_id for dagster_run in dead]
 
 
+def _nothing_new(settings: Settings) -> bool:
+    """Decided as the `nightly_run` schedule decides (orchestration/defs/nothing_new.py),
+    without loading Dagster's definitions; says so when it is the case."""
+    from orchestration.defs.nothing_new import (
+        NOTHING_NEW_MESSAGE,
+        last_success_inputs_of_home,
+        nothing_new,
+    )
+    from orchestration.instance import prepare_dagster_home
+
+    home = prepare_dagster_home(settings)
+    if not nothing_new(settings, lambda: last_success_inputs_of_home(home)):
+        return False
+    console.print(f"– {NOTHING_NEW_MESSAGE}")
+    return True
+
+
 def _execute(settings: Settings, backfill: tuple[str, str] | None) -> bool:
     """One in-process run: the nightly job, or the backfill job over a range of quarters
     (one run for the whole range)."""
@@ -348,12 +366,24 @@ def run(
     to_quarter: Annotated[
         str | None, typer.Option("--to", help="Dựng lại đến quý / backfill to, 2024-Q2")
     ] = None,
+    rehash: Annotated[
+        bool,
+        typer.Option(
+            "--rehash",
+            help="Băm lại mọi tệp, không tin kích thước/thời điểm sửa / hash every landed "
+            f"file again, whatever its size and mtime (= {REHASH_ENV}=1)",
+        ),
+    ] = False,
 ) -> None:
     """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish.
 
-    Without options (or with --nightly): the nightly job, as the 02:00 schedule runs it.
-    With --from/--to: one backfill run that also rebuilds those quarters."""
+    Without options (or with --nightly): the nightly job, as the 02:00 schedule runs it; not
+    started when nothing changed since the last successful run. With --from/--to: one
+    backfill run that also rebuilds those quarters."""
     settings = _checked_run_settings()  # before any import of Dagster
+    if rehash:
+        # The run is executed in this process: its ingest reads the same setting.
+        os.environ[REHASH_ENV] = "1"
     if from_quarter is None and to_quarter is None:
         _run_job(settings, None)
         return
@@ -387,7 +417,7 @@ def _backfill(settings: Settings, from_quarter: str, to_quarter: str) -> None:
 
 
 def _run_job(settings: Settings, backfill: tuple[str, str] | None) -> None:
-    from orchestration.load.warehouse import WarehouseBusy, writer_lock
+    from orchestration.load.lock import WarehouseBusy, writer_lock
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     ensure_manifest()
@@ -396,7 +426,10 @@ def _run_job(settings: Settings, backfill: tuple[str, str] | None) -> None:
     started = time.monotonic()
     try:
         with writer_lock(settings.lock_path):
-            ok = _execute(settings, backfill)
+            # The nightly job with nothing new since the last successful run is not started
+            # (its outputs would be the same bytes); a backfill always runs.
+            quiet = backfill is None and _nothing_new(settings)
+            ok = quiet or _execute(settings, backfill)
     except WarehouseBusy as exc:
         _fail(str(exc))
     elapsed = time.monotonic() - started
@@ -408,7 +441,8 @@ def _run_job(settings: Settings, backfill: tuple[str, str] | None) -> None:
         )
     console.print(f"[green]Hoàn thành trong {elapsed:.1f}s / done.[/green]")
     console.print(f"Cơ sở dữ liệu phân tích / analytics database: {settings.analytics_path}")
-    _print_headlines(settings.analytics_path)
+    if not quiet:  # a quiet night changed no figure: the headlines are the last run's
+        _print_headlines(settings.analytics_path)
 
 
 def _print_headlines(analytics_path: Path) -> None:

@@ -87,9 +87,16 @@ def test_publish_depends_on_every_mart() -> None:
         assert any(key.path[-1] == mart for key in publish_parents), mart
 
 
-def test_nightly_schedule_runs_the_nightly_job_once_a_night_without_a_range() -> None:
+def test_nightly_schedule_runs_the_nightly_job_once_a_night_without_a_range(
+    tmp_path: Path,
+) -> None:
+    # No warehouse yet in the data dir: something to build (the night with nothing new is
+    # tests/test_nothing_new_night.py's).
+    resources = {
+        "warehouse": WarehouseResource(landing_dir=str(tmp_path), data_dir=str(tmp_path / "d"))
+    }
     context = build_schedule_context(
-        scheduled_execution_time=datetime(2024, 4, 3, 2, 0, tzinfo=HCM)
+        scheduled_execution_time=datetime(2024, 4, 3, 2, 0, tzinfo=HCM), resources=resources
     )
     request = nightly_schedule(context)
     assert isinstance(request, RunRequest)
@@ -223,3 +230,22 @@ def test_nightly_dbt_build_runs_every_data_test_and_no_unit_test() -> None:
     assert nightly["unit_test"] == 0
     assert nightly["test"] == everything["test"] > 0
     assert nightly["model"] == everything["model"]
+
+
+def test_the_dbt_resource_skips_dagster_dbts_unused_set_up() -> None:
+    """CchcDbtCliResource overrides two private members of dagster-dbt's resource (its
+    docstring says why): an upgrade that renames them must fail here, not quietly bring
+    back a `dbt --version` subprocess and an in-process adapter before every build."""
+    from functools import cached_property
+    from importlib.metadata import version
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.dbt_project import CchcDbtCliResource
+
+    assert isinstance(DbtCliResource.__dict__["_cli_version"], cached_property)
+    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+    resource = defs.resources["dbt"]
+    assert isinstance(resource, CchcDbtCliResource)
+    assert str(resource._cli_version) == version("dbt-core")
+    assert resource._initialize_dbt_core_adapter(["build"]) is None

@@ -6,6 +6,7 @@ real file formats (which have their own tests).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from orchestration.extract.types import Extracted, RejectedFile
-from orchestration.load.discovery import LandedFile, discover
+from orchestration.load.discovery import REHASH_ENV, LandedFile, discover
 from orchestration.load.ingest import ingest_source
 from orchestration.load.sources import ledger_mismatches
 from orchestration.load.warehouse import connect
@@ -154,3 +155,128 @@ def test_a_failed_load_leaves_no_trace_and_is_retried(tmp_path: Path, landing: P
     assert con.execute("select count(*) from raw.queue_tickets").fetchone() == (0,)
     ingest_source(con, landing, "queue", fake_extractor)
     assert con.execute("select count(*) from raw.queue_tickets").fetchone() == (3,)
+
+
+# The stat cache (docs/decisions.md, "Stat cache in the ledger"): a file whose (path, size,
+# mtime) equal its ledger row is not hashed again.
+
+
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the loader hashes, in order."""
+    from orchestration.load import ingest
+
+    seen: list[str] = []
+    real = ingest.sha256_of
+
+    def counting(path: Path) -> str:
+        seen.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(ingest, "sha256_of", counting)
+    return seen
+
+
+def _stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    rows = con.execute("select file_path, size_bytes, mtime_ns from raw.file_ledger").fetchall()
+    return {path: (size, mtime) for path, size, mtime in rows}
+
+
+def _rewrite_keeping_stat(path: Path, text: str) -> None:
+    """New content of the same size, its modification time set back to the old one."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_the_ledger_records_each_files_stat(tmp_path: Path, landing: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    ingest_source(con, landing, "queue", fake_extractor)
+    for landed in discover(landing, "queue"):  # every status: loaded, duplicate, rejected
+        info = landed.absolute_path.stat()
+        assert _stats(con)[landed.relative_path] == (info.st_size, info.st_mtime_ns)
+
+
+def test_an_unchanged_stat_is_not_hashed_again(
+    tmp_path: Path, landing: Path, hashed: list[str]
+) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    ingest_source(con, landing, "queue", fake_extractor)
+    assert len(hashed) == 4
+    hashed.clear()
+    again = ingest_source(con, landing, "queue", fake_extractor)
+    assert (hashed, again.files_new) == ([], 0)
+
+
+def test_new_content_of_the_same_size_with_a_new_mtime_is_taken(
+    tmp_path: Path, landing: Path, hashed: list[str]
+) -> None:
+    """A re-delivery at the same path: the copy sets a new modification time."""
+    con = connect(tmp_path / "w.duckdb")
+    ingest_source(con, landing, "queue", fake_extractor)
+    b = landing / "queue" / "2024" / "b.csv"
+    info = b.stat()
+    b.write_text("ok ok ok ")  # the size of "ok ok bad": only the mtime tells
+    assert b.stat().st_size == info.st_size
+    os.utime(b, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    hashed.clear()
+    again = ingest_source(con, landing, "queue", fake_extractor)
+    assert hashed == ["b.csv"] and again.files_loaded == 1
+    assert _ledger(con)["queue/2024/b.csv"][:4] == ("loaded", 3, 3, 0)
+
+
+def test_a_touched_file_is_hashed_once_and_its_new_stat_recorded(
+    tmp_path: Path, landing: Path, hashed: list[str]
+) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    ingest_source(con, landing, "queue", fake_extractor)
+    before = con.execute("select * exclude (mtime_ns) from raw.file_ledger order by 1").fetchall()
+    a = landing / "queue" / "2024" / "a.csv"
+    os.utime(a, ns=(a.stat().st_atime_ns, a.stat().st_mtime_ns + 5_000_000_000))
+    hashed.clear()
+    again = ingest_source(con, landing, "queue", fake_extractor)
+    assert (hashed, again.files_new) == (["a.csv"], 0)
+    assert _stats(con)["queue/2024/a.csv"][1] == a.stat().st_mtime_ns
+    after = con.execute("select * exclude (mtime_ns) from raw.file_ledger order by 1").fetchall()
+    assert before == after  # nothing else of the row changed (processed_at included)
+    hashed.clear()
+    ingest_source(con, landing, "queue", fake_extractor)
+    assert hashed == []
+
+
+def test_same_size_and_mtime_hides_new_content_until_a_rehash(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trade-off, and the operator's way round it (CCHC_REHASH=1, `cchc run --rehash`)."""
+    con = connect(tmp_path / "w.duckdb")
+    ingest_source(con, landing, "queue", fake_extractor)
+    _rewrite_keeping_stat(landing / "queue" / "2024" / "b.csv", "ok ok ok ")
+    missed = ingest_source(con, landing, "queue", fake_extractor)
+    assert missed.files_new == 0
+    assert _ledger(con)["queue/2024/b.csv"][:4] == ("loaded", 3, 2, 1)
+    monkeypatch.setenv(REHASH_ENV, "1")
+    taken = ingest_source(con, landing, "queue", fake_extractor)
+    assert (taken.files_new, taken.files_loaded) == (1, 1)
+    assert _ledger(con)["queue/2024/b.csv"][:4] == ("loaded", 3, 3, 0)
+
+
+def test_a_ledger_without_stats_gets_the_columns_and_hashes_once(
+    tmp_path: Path, landing: Path, hashed: list[str]
+) -> None:
+    """A warehouse written before the stat cache: the columns are added (NULL), every file
+    is hashed once, found unchanged, and its stat recorded."""
+    con = connect(tmp_path / "w.duckdb")
+    ingest_source(con, landing, "queue", fake_extractor)
+    con.execute("alter table raw.file_ledger drop column size_bytes")
+    con.execute("alter table raw.file_ledger drop column mtime_ns")
+    con.close()
+    con = connect(tmp_path / "w.duckdb")
+    assert set(_stats(con).values()) == {(None, None)}
+    hashed.clear()
+    again = ingest_source(con, landing, "queue", fake_extractor)
+    assert (len(hashed), again.files_new) == (4, 0)
+    assert None not in {size for size, _ in _stats(con).values()}
+    hashed.clear()
+    ingest_source(con, landing, "queue", fake_extractor)
+    assert hashed == []

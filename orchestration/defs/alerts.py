@@ -14,7 +14,6 @@ from dagster import (
     asset,
 )
 
-from orchestration.alerts import write_alerts
 from orchestration.defs.publish import analytics_database
 from orchestration.defs.resources import WarehouseResource
 
@@ -66,6 +65,10 @@ def due_date_alerts(
     """Reads only the published file (read-only), so it never touches the warehouse."""
     settings = warehouse.settings
     previous = _previous_overdue(context)
+    from orchestration.alerts import (
+        write_alerts,
+    )  # here: pandas & co. only when the step runs (definitions load fast)
+
     files = write_alerts(settings.analytics_path, settings.data_dir / "alerts")
     overdue = {code: c["overdue"] for code, c in files.counts.items()}
     due_soon = {code: c["due_soon"] for code, c in files.counts.items()}

@@ -41,7 +41,7 @@ from pydantic import Field, model_validator
 from orchestration.defs.dbt_project import cchc_dbt_project
 from orchestration.defs.resources import WarehouseResource
 from orchestration.failpoints import failpoint
-from orchestration.load.warehouse import writer_lock
+from orchestration.load.lock import writer_lock
 from orchestration.partitions import (
     FIRST_QUARTER,
     next_quarter_start,

@@ -13,25 +13,20 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
-    DagsterInstance,
-    DagsterRunStatus,
     Definitions,
     MaterializeResult,
-    RunsFilter,
     multi_asset,
 )
 
 from orchestration.defs.jobs import NIGHTLY_JOB
-from orchestration.defs.resources import WarehouseResource
-from orchestration.load.fingerprint import PACKAGE_DIR, code_digest, inputs_digest, ledger_digest
-from orchestration.load.sources import (
-    ingest_agency_reports,
-    ingest_one_stop,
-    ingest_queue,
-    ingest_reference,
-    ledger_mismatches,
+from orchestration.defs.nothing_new import (
+    INPUTS_TAG,
+    NOTHING_NEW_MESSAGE,
+    last_success_inputs,
+    run_inputs_digest,
 )
-from orchestration.settings import DBT_PROJECT_DIR, current_quarter, report_issuer_settings
+from orchestration.defs.resources import WarehouseResource
+from orchestration.load.fingerprint import ledger_digest
 
 # Keys follow dagster-dbt's default for dbt sources: [source name, table name].
 LEDGER_KEY = AssetKey(["ingest", "file_ledger"])
@@ -46,30 +41,6 @@ RAW_KEYS_BY_SOURCE = {
     ],
 }
 INGEST_GROUP = "ingest"
-# The run tag holding the digest of the inputs a run built from.
-INPUTS_TAG = "cchc/inputs"
-
-
-def run_inputs_digest(ledger: str, cutoff_day: int) -> str:
-    """The digest of everything the run's outputs depend on, the ledger's part given."""
-    province, issuer = report_issuer_settings()
-    settings = {
-        "official_cutoff_day": cutoff_day,
-        "current_quarter": current_quarter(),  # reports label the quarter in progress
-        "province_name": province,
-        "issuing_body": issuer,
-    }
-    return inputs_digest(ledger, code_digest([PACKAGE_DIR, DBT_PROJECT_DIR]), settings)
-
-
-def last_success_inputs(instance: DagsterInstance) -> str | None:
-    """The inputs digest of the latest successful run of any job (None when that run has
-    none: a run of single assets from the UI may have changed the warehouse too). Only the
-    latest counts: inputs can return to an earlier state whose outputs were since replaced."""
-    records = instance.get_run_records(
-        filters=RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1
-    )
-    return records[0].dagster_run.tags.get(INPUTS_TAG) if records else None
 
 
 @multi_asset(
@@ -103,6 +74,15 @@ def last_success_inputs(instance: DagsterInstance) -> str | None:
 )
 def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Take every new file under the landing root: reference first, then the rest."""
+    # Here, not at the top: the loaders bring pandas & co., which only this step needs.
+    from orchestration.load.sources import (
+        ingest_agency_reports,
+        ingest_one_stop,
+        ingest_queue,
+        ingest_reference,
+        ledger_mismatches,
+    )
+
     landing = warehouse.settings.landing_dir
     with warehouse.writer() as con:
         summaries = {}
@@ -134,10 +114,7 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
     )
     context.instance.add_run_tags(context.run.run_id, {INPUTS_TAG: inputs})
     if nothing_new:
-        context.log.info(
-            "Không có gì mới kể từ lượt chạy thành công gần nhất: bỏ qua các bước sau / "
-            "nothing new since the last successful run: the later steps are skipped"
-        )
+        context.log.info(NOTHING_NEW_MESSAGE)
         # The check's result is still recorded (Dagster requires it); the assets are not
         # materialized, so every downstream step is skipped.
         yield _reconcile_result(mismatches)

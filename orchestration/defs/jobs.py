@@ -3,8 +3,9 @@
 - ``cchc_nightly``: ingest what is new → one dbt build → checks → publish → reports. No
   rebuild window is passed: dbt rebuilds the periods the new files can change (their
   earliest date, from the change log int_period_changes), so a nightly run equals a full
-  rebuild (on an empty warehouse it is one); with nothing new since the
-  last successful run it stops after ingesting (orchestration/defs/ingest.py). The 02:00
+  rebuild (on an empty warehouse it is one); with nothing new since the last successful
+  run it stops after ingesting (orchestration/defs/ingest.py), and the 02:00 schedule and
+  `cchc run` do not even start it (orchestration/defs/nothing_new.py). The
   schedule, the landing sensor and `cchc run` all run exactly this job.
 - ``cchc_backfill``: the same assets, with a range of quarters (labels such as 2024-Q2) in
   the dbt step's config, forced into the rebuild; one run for the whole range
@@ -20,10 +21,14 @@ from dagster import (
     Definitions,
     RunRequest,
     ScheduleEvaluationContext,
+    SkipReason,
     define_asset_job,
     schedule,
 )
 
+from orchestration.defs.nothing_new import NOTHING_NEW_MESSAGE, last_success_inputs, nothing_new
+from orchestration.defs.resources import WarehouseResource
+from orchestration.load.lock import writer_running
 from orchestration.partitions import normalise_quarter
 from orchestration.settings import LOCAL_TZ
 
@@ -63,8 +68,17 @@ def backfill_run_config(first_quarter: str, last_quarter: str) -> dict:
     # A deployment runs nightly without anyone switching the schedule on in the UI.
     default_status=DefaultScheduleStatus.RUNNING,
 )
-def nightly_schedule(context: ScheduleEvaluationContext) -> RunRequest:
-    """02:00 every night: the nightly job, once per night, with no config."""
+def nightly_schedule(
+    context: ScheduleEvaluationContext, warehouse: WarehouseResource
+) -> RunRequest | SkipReason:
+    """02:00 every night: the nightly job, once per night, with no config; no run at all
+    when nothing changed since the last successful one (orchestration/defs/nothing_new.py).
+    A run writing the warehouse now is no answer: the night's run is requested."""
+    settings = warehouse.settings
+    if not writer_running(settings.lock_path) and nothing_new(
+        settings, lambda: last_success_inputs(context.instance)
+    ):
+        return SkipReason(NOTHING_NEW_MESSAGE)
     return RunRequest(run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}")
 
 

@@ -4,7 +4,7 @@ from dagster import AssetExecutionContext, Definitions, MaterializeResult, asset
 
 from orchestration.defs.dbt import dbt_build
 from orchestration.defs.resources import WarehouseResource
-from orchestration.load.warehouse import writer_lock
+from orchestration.load.lock import writer_lock
 from orchestration.publish import publish
 
 

@@ -14,7 +14,7 @@ from dagster import (
 )
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.load.warehouse import writer_lock
+from orchestration.load.lock import writer_lock
 
 # The last mart built (target attainment reads service_rates); dagster-dbt keys models as
 # [schema, name].

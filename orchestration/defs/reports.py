@@ -16,7 +16,6 @@ from dagster import AssetExecutionContext, Definitions, MaterializeResult, asset
 from orchestration.defs.publish import analytics_database
 from orchestration.defs.resources import WarehouseResource
 from orchestration.partitions import previous_quarter, quarter_of
-from orchestration.reports import write_report
 from orchestration.settings import current_quarter
 
 REPORT_CALENDARS = ("official", "calendar")
@@ -64,6 +63,10 @@ def quarterly_reports(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     """Reads only the published file (read-only), so it never touches the warehouse."""
+    from orchestration.reports import (
+        write_report,
+    )  # here: pandas & co. only when the step runs (definitions load fast)
+
     settings = warehouse.settings
     written, skipped = [], []
     reports_dir = settings.data_dir / "reports"

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import duckdb
 from dagster import ConfigurableResource, Definitions, EnvVar
-from dagster_dbt import DbtCliResource
 
-from orchestration.defs.dbt_project import cchc_dbt_project, dbt_executable
-from orchestration.load.warehouse import connect, writer_lock
+from orchestration.defs.dbt_project import CchcDbtCliResource, cchc_dbt_project, dbt_executable
+from orchestration.load.lock import writer_lock
 from orchestration.settings import (
     DATA_DIR_ENV,
     LANDING_DIR_ENV,
@@ -44,6 +43,10 @@ class WarehouseResource(ConfigurableResource):
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Exclusive write connection; closed before anything else (dbt, publish) opens it."""
         settings = self.settings
+        from orchestration.load.warehouse import (
+            connect,
+        )  # here: pandas & co. only when the step runs (definitions load fast)
+
         with writer_lock(settings.lock_path):
             con = connect(settings.warehouse_path)
             try:
@@ -74,6 +77,6 @@ defs = Definitions(
             data_dir=EnvVar(DATA_DIR_ENV),
             official_cutoff_day=EnvVar.int(OFFICIAL_CUTOFF_DAY_ENV),
         ),
-        "dbt": DbtCliResource(project_dir=cchc_dbt_project(), dbt_executable=dbt_executable()),
+        "dbt": CchcDbtCliResource(project_dir=cchc_dbt_project(), dbt_executable=dbt_executable()),
     }
 )

@@ -22,7 +22,9 @@ RAW_TABLES: dict[str, str] = {
         status varchar not null,          -- loaded | duplicate | rejected
         message varchar,
         first_seen_at timestamp not null,
-        processed_at timestamp not null
+        processed_at timestamp not null,
+        size_bytes bigint,                -- the file's size and mtime when it was last hashed:
+        mtime_ns bigint                   -- unchanged, it is not hashed again (NULL: not known)
     """,
     "dossier_versions": """
         file_path varchar not null,
@@ -115,6 +117,11 @@ def create_statements() -> list[str]:
     statements = [f"create schema if not exists {RAW_SCHEMA}"]
     for table, columns in RAW_TABLES.items():
         statements.append(f"create table if not exists {RAW_SCHEMA}.{table} ({columns})")
+    # A warehouse made before the ledger kept file stats gets the columns (NULL: re-hashed once).
+    for column in ("size_bytes", "mtime_ns"):
+        statements.append(
+            f"alter table {RAW_SCHEMA}.file_ledger add column if not exists {column} bigint"
+        )
     return statements
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SOURCES = ("reference", "one_stop", "agency_reports", "queue")
+
+# Set to 1 (or `cchc run --rehash`): hash every landed file again, whatever its stat says
+# (docs/decisions.md, "Stat cache in the ledger").
+REHASH_ENV = "CCHC_REHASH"
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,10 @@ class LandedFile:
     source: str
     relative_path: str  # relative to the landing root, "/" separators
     absolute_path: Path
+    # The file's stat when it was discovered (None when built by hand): what the ledger
+    # records with the hash, so that an unchanged file is not hashed again.
+    size: int | None = field(default=None, compare=False)
+    mtime_ns: int | None = field(default=None, compare=False)
 
 
 def discover(landing_dir: Path, source: str) -> list[LandedFile]:
@@ -28,10 +38,20 @@ def discover(landing_dir: Path, source: str) -> list[LandedFile]:
     found = []
     for path in root.rglob("*"):
         relative = path.relative_to(landing_dir).as_posix()
-        hidden = any(part.startswith(".") for part in relative.split("/"))
-        if path.is_file() and not hidden:
-            found.append(LandedFile(source, relative, path))
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        try:
+            info = path.stat()  # one stat: the file test and the ledger's stat cache
+        except FileNotFoundError:
+            continue  # removed while listing
+        if stat.S_ISREG(info.st_mode):
+            found.append(LandedFile(source, relative, path, info.st_size, info.st_mtime_ns))
     return sorted(found, key=lambda f: f.relative_path.encode("utf-8"))
+
+
+def rehash_requested() -> bool:
+    """Whether the operator asked for every landed file to be hashed again."""
+    return os.environ.get(REHASH_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
 def sha256_of(path: Path) -> str:

@@ -21,13 +21,14 @@ import duckdb
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
 from orchestration.load import prefetch
-from orchestration.load.discovery import LandedFile, discover, sha256_of
+from orchestration.load.discovery import LandedFile, discover, rehash_requested, sha256_of
 from orchestration.load.prefetch import Candidate, Extractor, Outcome, Prefetcher, run_extractor
 from orchestration.load.warehouse import (
     ROW_TABLE_BY_LAYOUT,
     FileRecord,
     LedgerEntry,
     record_files,
+    record_stats,
 )
 from orchestration.settings import REQUIRED_REFERENCE_FILES
 
@@ -69,11 +70,32 @@ class IngestSummary:
         }
 
 
-def _known_files(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
-    """(sha256 by path for every ledger row, path by sha256 for loaded files)."""
-    rows = con.execute("select file_path, sha256, status from raw.file_ledger").fetchall()
-    by_path = {path: sha for path, sha, _ in rows}
-    loaded_by_sha = {sha: path for path, sha, status in rows if status == "loaded"}
+@dataclass(frozen=True)
+class Known:
+    """What the ledger holds about one path: its content hash, and the file's (size,
+    mtime) when it was hashed (None: not recorded)."""
+
+    sha256: str
+    size: int | None
+    mtime_ns: int | None
+
+    def same_stat(self, landed: LandedFile) -> bool:
+        return (
+            self.size is not None
+            and self.mtime_ns is not None
+            and (self.size, self.mtime_ns) == (landed.size, landed.mtime_ns)
+        )
+
+
+def _known_files(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[dict[str, Known], dict[str, str]]:
+    """(what the ledger knows by path for every ledger row, path by sha256 for loaded files)."""
+    rows = con.execute(
+        "select file_path, sha256, status, size_bytes, mtime_ns from raw.file_ledger"
+    ).fetchall()
+    by_path = {path: Known(sha, size, mtime) for path, sha, _, size, mtime in rows}
+    loaded_by_sha = {sha: path for path, sha, status, _, _ in rows if status == "loaded"}
     return by_path, loaded_by_sha
 
 
@@ -84,19 +106,48 @@ def row_table(extracted: Extracted, landed: LandedFile) -> str:
     return ROW_TABLE_BY_LAYOUT[extracted.layout]
 
 
-def _candidates(files: list[LandedFile], by_path: dict[str, str]) -> Iterator[Candidate]:
+def _to_hash(files: list[LandedFile], by_path: dict[str, Known], rehash: bool) -> list[LandedFile]:
+    """The files whose content must be read: all of them when ``rehash``; otherwise those
+    the ledger has no row for, or whose (size, mtime) differ from the ones recorded with
+    its hash (as git's index does: an unchanged stat is taken for unchanged content)."""
+    if rehash:
+        return files
+    return [
+        landed
+        for landed in files
+        if (known := by_path.get(landed.relative_path)) is None or not known.same_stat(landed)
+    ]
+
+
+def _candidates(
+    files: list[LandedFile],
+    by_path: dict[str, Known],
+    restat: list[tuple[str, int, int]] | None = None,
+    rehash: bool = False,
+) -> Iterator[Candidate]:
     """Files whose content the ledger has not recorded at their path, in order.
 
-    Every landed file is hashed on every run (the whole history, gigabytes on a big
-    province): two threads hash ahead (hashlib and file reads release the GIL) while the
-    caller extracts and loads, and the first candidates are yielded before all are hashed.
+    Only the files ``_to_hash`` names are hashed (on a night with nothing new, none): two
+    threads hash ahead (hashlib and file reads release the GIL) while the caller extracts
+    and loads, and the first candidates are yielded before all are hashed. A file hashed
+    and found unchanged (touched, copied back, or a ledger without stats) goes to
+    ``restat``, so that its stat is recorded and the next run skips it.
     """
+    files = _to_hash(files, by_path, rehash)
     pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="sha256")
     try:
         hashes = pool.map(sha256_of, [landed.absolute_path for landed in files])
         for landed, sha in zip(files, hashes, strict=True):
-            if by_path.get(landed.relative_path) != sha:
+            known = by_path.get(landed.relative_path)
+            if known is None or known.sha256 != sha:
                 yield Candidate(landed, sha)
+            elif (
+                restat is not None
+                and landed.size is not None
+                and landed.mtime_ns is not None
+                and not known.same_stat(landed)
+            ):
+                restat.append((landed.relative_path, landed.size, landed.mtime_ns))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -134,17 +185,19 @@ def _batched(
 def _outcomes(
     found: list[LandedFile],
     extractor: Extractor,
-    by_path: dict[str, str],
+    by_path: dict[str, Known],
     loaded_by_sha: dict[str, str],
     workers: int,
     batch_extractor: BatchExtractor | None = None,
+    restat: list[tuple[str, int, int]] | None = None,
+    rehash: bool = False,
 ) -> Iterable[Group]:
     """The candidates in groups, each with its extraction when it was run ahead: a
     group per batch of ``batch_extractor``; else one file a group, extracted in worker
     processes or by the caller. The pool is used only for a picklable extractor and
     enough bytes at paths the ledger has never seen to repay starting it (sizes, not
     hashes: the decision must be cheap)."""
-    candidates = _candidates(found, by_path)
+    candidates = _candidates(found, by_path, restat, rehash)
     if batch_extractor is not None:
         return _batched(candidates, batch_extractor, loaded_by_sha.keys())
     if workers > 1:
@@ -183,7 +236,17 @@ def ingest_source(
     summary = IngestSummary(source)
     by_path, loaded_by_sha = _known_files(con)
     found = files if files is not None else discover(landing_dir, source)
-    groups = _outcomes(found, extractor, by_path, loaded_by_sha, workers, batch_extractor)
+    restat: list[tuple[str, int, int]] = []
+    groups = _outcomes(
+        found,
+        extractor,
+        by_path,
+        loaded_by_sha,
+        workers,
+        batch_extractor,
+        restat,
+        rehash=rehash_requested(),
+    )
     for group in groups:
         records = [
             _decide(candidate, ahead, extractor, source, by_path, loaded_by_sha, summary)
@@ -191,6 +254,7 @@ def ingest_source(
         ]
         record_files(con, records)
         del group, records  # the batch's tables are freed before the next is extracted
+    record_stats(con, restat)  # the generator is exhausted: every unchanged file is in it
     return summary
 
 
@@ -199,7 +263,7 @@ def _decide(
     ahead: Outcome | None,
     extractor: Extractor,
     source: str,
-    by_path: dict[str, str],
+    by_path: dict[str, Known],
     loaded_by_sha: dict[str, str],
     summary: IngestSummary,
 ) -> FileRecord:
@@ -215,7 +279,15 @@ def _decide(
     if original is not None and original != landed.relative_path:
         summary.files_duplicate += 1
         message = f"trùng nội dung với / same content as {original}"
-        entry = LedgerEntry(landed.relative_path, source, sha, "duplicate", message=message)
+        entry = LedgerEntry(
+            landed.relative_path,
+            source,
+            sha,
+            "duplicate",
+            message=message,
+            size_bytes=landed.size,
+            mtime_ns=landed.mtime_ns,
+        )
         return FileRecord(entry, new_path=new_path, seen_at=now)
     outcome = ahead if ahead is not None else run_extractor(extractor, landed)
     failpoint("extract")  # extracted, nothing of this file written yet
@@ -234,6 +306,8 @@ def _decide(
         rows_read=extracted.rows_read,
         rows_loaded=len(extracted.rows),
         rows_quarantined=len(extracted.quarantined),
+        size_bytes=landed.size,
+        mtime_ns=landed.mtime_ns,
     )
     loaded_by_sha[sha] = landed.relative_path
     summary.files_loaded += 1
@@ -254,7 +328,15 @@ def _reject(
     log.warning("Tệp bị từ chối / rejected file: %s", message)  # message names the file
     summary.files_rejected += 1
     summary.rejected.append((landed.relative_path, message))
-    entry = LedgerEntry(landed.relative_path, landed.source, sha, "rejected", message=message)
+    entry = LedgerEntry(
+        landed.relative_path,
+        landed.source,
+        sha,
+        "rejected",
+        message=message,
+        size_bytes=landed.size,
+        mtime_ns=landed.mtime_ns,
+    )
     return FileRecord(entry, new_path=new_path, seen_at=now)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,57 +10,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
-from filelock import FileLock, Timeout, lock_descriptor, unlock_descriptor
 
 from orchestration.extract.raw_schema import RAW_SCHEMA, column_names, create_statements
 from orchestration.extract.types import Extracted
 from orchestration.failpoints import failpoint
+
+# Re-exported: the lock lives in a module without pandas (the CLI takes it before it knows
+# whether a run is needed).
+from orchestration.load.lock import WarehouseBusy, writer_lock, writer_running  # noqa: F401
 from orchestration.settings import duckdb_config
-
-
-class WarehouseBusy(RuntimeError):
-    """Another process is writing the warehouse."""
-
-
-@contextmanager
-def writer_lock(lock_path: Path, wait: bool = False) -> Iterator[None]:
-    """Serialise writers across processes (DuckDB allows one writing process).
-
-    Re-entrant within a thread: the CLI takes it for the whole run and the Dagster
-    resources take it again around each write without deadlocking on themselves (one
-    ``FileLock`` per path, ``is_singleton``, counts its holds).
-    """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    # preserve_lock_file: the file stays on release, so writer_running can probe it.
-    lock = FileLock(lock_path, is_singleton=True, preserve_lock_file=True)
-    try:
-        lock.acquire(blocking=wait)
-    except Timeout as exc:
-        raise WarehouseBusy(
-            f"Một lượt chạy khác đang ghi kho dữ liệu ({lock_path}); hãy chờ nó kết thúc. / "
-            "Another run is writing the warehouse; wait for it to finish and try again."
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def writer_running(lock_path: Path) -> bool:
-    """Whether another process holds the writer lock. Creates and changes nothing (read
-    commands never write): no lock file means no writer, since a writer creates it first."""
-    try:
-        fd = os.open(lock_path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        if not lock_descriptor(fd, blocking=False):  # the primitive FileLock uses
-            return True
-        unlock_descriptor(fd)
-        return False
-    finally:
-        os.close(fd)
-
 
 # Loading commits once per file (a few MB of WAL each); at DuckDB's default 16 MB threshold
 # every few files paid a checkpoint, a fifth of the loader's time on a big landing tree.
@@ -91,6 +47,10 @@ class LedgerEntry:
     rows_loaded: int | None = None
     rows_quarantined: int | None = None
     message: str | None = None
+    # The file's stat when it was hashed (discovery): a file seen again with the same
+    # (path, size, mtime) is not hashed again (orchestration/load/ingest.py).
+    size_bytes: int | None = None
+    mtime_ns: int | None = None
 
 
 # Which raw table receives the rows of each layout.
@@ -251,12 +211,17 @@ def _insert_ledger_rows(con: duckdb.DuckDBPyConnection, records: Sequence[FileRe
             "processed_at": pa.array(seen, _LEDGER_TIME),
         }
     )
-    relation = con.from_arrow(ledger)
-    relation.insert_into(f"{RAW_SCHEMA}.file_ledger")
+    # By name: a warehouse from before the stat columns has them last (added by ALTER).
+    con.from_arrow(ledger).create_view("incoming_ledger_rows", replace=True)
+    try:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.file_ledger by name select * from incoming_ledger_rows"
+        )
+    finally:
+        con.execute("drop view if exists incoming_ledger_rows")
 
 
-# The columns _ledger_values lists, with their Arrow types, then the two timestamps: the
-# raw table's column order (an Arrow insert is by position).
+# The columns _ledger_values lists, with their Arrow types (the two timestamps are added).
 _LEDGER_COLUMNS = (
     ("file_path", pa.string()),
     ("source", pa.string()),
@@ -267,6 +232,8 @@ _LEDGER_COLUMNS = (
     ("rows_quarantined", pa.int32()),
     ("status", pa.string()),
     ("message", pa.string()),
+    ("size_bytes", pa.int64()),
+    ("mtime_ns", pa.int64()),
 )
 _LEDGER_TIME = pa.timestamp("us")
 
@@ -283,6 +250,8 @@ def _ledger_values(entry: LedgerEntry) -> list[object]:
         entry.rows_quarantined,
         entry.status,
         entry.message,
+        entry.size_bytes,
+        entry.mtime_ns,
     ]
 
 
@@ -292,8 +261,8 @@ def _insert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
         """
         insert into raw.file_ledger (
             file_path, source, sha256, layout, rows_read, rows_loaded, rows_quarantined,
-            status, message, first_seen_at, processed_at
-        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            status, message, size_bytes, mtime_ns, first_seen_at, processed_at
+        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [*_ledger_values(entry), now, now],
     )
@@ -306,7 +275,7 @@ def _upsert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
         insert into raw.file_ledger by name
         select ? as file_path, ? as source, ? as sha256, ? as layout,
                ? as rows_read, ? as rows_loaded, ? as rows_quarantined,
-               ? as status, ? as message,
+               ? as status, ? as message, ? as size_bytes, ? as mtime_ns,
                coalesce((select first_seen_at from raw.file_ledger where file_path = ?), ?)
                    as first_seen_at,
                ? as processed_at
@@ -314,7 +283,34 @@ def _upsert_ledger_row(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, now: 
             sha256 = excluded.sha256, layout = excluded.layout,
             rows_read = excluded.rows_read, rows_loaded = excluded.rows_loaded,
             rows_quarantined = excluded.rows_quarantined, status = excluded.status,
-            message = excluded.message, processed_at = excluded.processed_at
+            message = excluded.message, size_bytes = excluded.size_bytes,
+            mtime_ns = excluded.mtime_ns, processed_at = excluded.processed_at
         """,
         [*_ledger_values(entry), entry.file_path, now, now],
     )
+
+
+def record_stats(con: duckdb.DuckDBPyConnection, stats: list[tuple[str, int, int]]) -> None:
+    """Set the (size, mtime) of files hashed again and found unchanged (path, size,
+    mtime_ns): the next run takes them by stat alone. One statement, in one transaction."""
+    if not stats:
+        return
+    frame = pa.table(
+        {
+            "file_path": [path for path, _, _ in stats],
+            "size_bytes": pa.array([size for _, size, _ in stats], pa.int64()),
+            "mtime_ns": pa.array([mtime for _, _, mtime in stats], pa.int64()),
+        }
+    )
+    con.register("cchc_file_stats", frame)
+    try:
+        con.execute(
+            """
+            update raw.file_ledger as l
+            set size_bytes = s.size_bytes, mtime_ns = s.mtime_ns
+            from cchc_file_stats as s
+            where l.file_path = s.file_path
+            """
+        )
+    finally:
+        con.unregister("cchc_file_stats")
