@@ -212,13 +212,13 @@ def _insert_ledger_rows(con: duckdb.DuckDBPyConnection, records: Sequence[FileRe
         }
     )
     # By name: a warehouse from before the stat columns has them last (added by ALTER).
-    con.from_arrow(ledger).create_view("incoming_ledger_rows", replace=True)
+    con.register("incoming_ledger_rows", ledger)
     try:
         con.execute(
             f"insert into {RAW_SCHEMA}.file_ledger by name select * from incoming_ledger_rows"
         )
     finally:
-        con.execute("drop view if exists incoming_ledger_rows")
+        con.unregister("incoming_ledger_rows")
 
 
 # The columns _ledger_values lists, with their Arrow types (the two timestamps are added).
