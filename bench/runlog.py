@@ -18,6 +18,9 @@ def start_up(dagster_home: Path, launched_epoch: float) -> StartUp:
     """The latest run of the instance under ``dagster_home`` (the data dir's `dagster/`)."""
     with DagsterInstance.from_config(str(dagster_home)) as instance:
         run = instance.get_runs(limit=1)[0]
+        record = instance.get_run_record_by_id(run.run_id)
+        if record is None or record.create_timestamp.timestamp() < launched_epoch:
+            raise RuntimeError("the measured command started no Dagster run")
         entries = instance.all_logs(run.run_id)
     first_step = min(
         entry.timestamp
