@@ -78,7 +78,7 @@ def read_jsonl_columns(
     columns = _read_with_arrow(data, keys, len(line_numbers)) if objects_only else None
     if columns is None:
         frame = _read_line_by_line(text.split("\n"), line_numbers, list(keys), file_label)
-        columns = {key: _frame_text(frame[key]) for key in frame.columns}
+        columns = {key: text_array(frame[key]) for key in frame.columns}
     return columns, line_numbers
 
 
@@ -101,7 +101,8 @@ def _record_line_numbers(data: bytes) -> tuple[np.ndarray, bool]:
     return np.flatnonzero(filled.to_numpy(zero_copy_only=False)) + 1, objects_only
 
 
-def _frame_text(column: pd.Series) -> pa.Array:
+def text_array(column: pd.Series) -> pa.Array:
+    """A frame column of text cells as one Arrow string array (zero-copy when it is Arrow)."""
     values = pa.array(column.array) if hasattr(column.array, "__arrow_array__") else None
     if values is None:
         values = pa.array(column.to_numpy(dtype=object), pa.string())

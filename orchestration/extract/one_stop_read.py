@@ -29,13 +29,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from orchestration.extract.headers import normalise_header as _normalise_header
-from orchestration.extract.jsonl_table import read_jsonl_columns
+from orchestration.extract.jsonl_table import read_jsonl_columns, text_array
 from orchestration.extract.one_stop_layouts import (
     DATE_FIELDS,
     LAYOUTS,
@@ -167,15 +166,6 @@ def _canonical(
     return pa.Table.from_pydict(arrays, schema=cell_schema())
 
 
-def _text_array(column: pd.Series) -> pa.Array:
-    values = pa.array(column.array) if hasattr(column.array, "__arrow_array__") else None
-    if values is None:
-        values = pa.array(column.to_numpy(dtype=object), pa.string())
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return values.cast(pa.string())
-
-
 # --- CSV ----------------------------------------------------------------------------------
 
 
@@ -185,7 +175,7 @@ def _read_csv(path: Path, file_label: str) -> tuple[dict[str, pa.Array], np.ndar
     if fast is not None:
         return fast
     frame = read_delimited(path, file_label, keep_column=_is_wanted)
-    columns = {str(name): _text_array(frame[name]) for name in frame.columns}
+    columns = {str(name): text_array(frame[name]) for name in frame.columns}
     return columns, frame.index.to_numpy(dtype=np.int64)
 
 
