@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import subprocess
@@ -381,9 +382,8 @@ def run(
     started when nothing changed since the last successful run. With --from/--to: one
     backfill run that also rebuilds those quarters."""
     settings = _checked_run_settings()  # before any import of Dagster
-    if rehash:
-        # The run is executed in this process: its ingest reads the same setting.
-        os.environ[REHASH_ENV] = "1"
+    if rehash:  # handed to the run through its resource config (warehouse_run_config)
+        settings = dataclasses.replace(settings, rehash=True)
     if from_quarter is None and to_quarter is None:
         _run_job(settings, None)
         return

@@ -50,6 +50,8 @@ class Settings:
     landing_dir: Path
     data_dir: Path
     official_cutoff_day: int = 15
+    # Hash every landed file again, whatever its stat (CCHC_REHASH=1, `cchc run --rehash`).
+    rehash: bool = False
 
     @property
     def warehouse_path(self) -> Path:

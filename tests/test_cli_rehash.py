@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orchestration import cli
-from orchestration.load.discovery import REHASH_ENV, rehash_requested
+from orchestration.load.discovery import REHASH_ENV
 from orchestration.settings import SAMPLE_LANDING_DIR
 
 
@@ -21,13 +21,11 @@ def test_the_rehash_flag_reaches_the_run(
     args: list[str], expected: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[bool] = []
-    monkeypatch.setattr(cli, "_run_job", lambda settings, backfill: seen.append(rehash_requested()))
+    monkeypatch.setattr(cli, "_run_job", lambda settings, backfill: seen.append(settings.rehash))
     monkeypatch.delenv(REHASH_ENV, raising=False)
     monkeypatch.setenv("CCHC_LANDING_DIR", str(SAMPLE_LANDING_DIR))
     monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
-    try:
-        result = CliRunner().invoke(cli.app, args)
-        assert result.exit_code == 0, result.output
-        assert seen == [expected]
-    finally:
-        os.environ.pop(REHASH_ENV, None)  # the flag sets it for the process
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    assert seen == [expected]
+    assert REHASH_ENV not in os.environ  # handed to the run, not written to the environment

@@ -92,7 +92,8 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
             ("queue", ingest_queue),
             ("agency_reports", ingest_agency_reports),
         ):
-            summary = step(con, landing)
+            # None: the environment decides (CCHC_REHASH), as for any caller of the loaders.
+            summary = step(con, landing, warehouse.rehash or None)
             summaries[source] = summary
             context.log.info(
                 f"{source}: {summary.files_new} tệp mới / new files, "

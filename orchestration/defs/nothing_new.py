@@ -127,7 +127,7 @@ def nothing_new(settings: Settings, last_success: Callable[[], str | None]) -> b
     asked for) answers False: the run goes on and decides as it always did."""
     import duckdb
 
-    if rehash_requested() or not settings.warehouse_path.exists():
+    if settings.rehash or rehash_requested() or not settings.warehouse_path.exists():
         return False
     last = last_success()
     if last is None:

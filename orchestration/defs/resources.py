@@ -34,10 +34,14 @@ class WarehouseResource(ConfigurableResource):
     landing_dir: str
     data_dir: str
     official_cutoff_day: int = 15
+    # A run's own choice (`cchc run --rehash`); CCHC_REHASH=1 in the environment does it too.
+    rehash: bool = False
 
     @property
     def settings(self) -> Settings:
-        return Settings(Path(self.landing_dir), Path(self.data_dir), self.official_cutoff_day)
+        return Settings(
+            Path(self.landing_dir), Path(self.data_dir), self.official_cutoff_day, self.rehash
+        )
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -64,6 +68,7 @@ def warehouse_run_config(settings: Settings) -> dict:
                     "landing_dir": str(settings.landing_dir),
                     "data_dir": str(settings.data_dir),
                     "official_cutoff_day": settings.official_cutoff_day,
+                    "rehash": settings.rehash,
                 }
             }
         }

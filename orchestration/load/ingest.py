@@ -226,6 +226,7 @@ def ingest_source(
     files: list[LandedFile] | None = None,
     workers: int = 1,
     batch_extractor: BatchExtractor | None = None,
+    rehash: bool | None = None,
 ) -> IngestSummary:
     """``workers`` > 1 lets extraction run ahead in that many processes (see
     orchestration.load.prefetch); ``batch_extractor`` extracts many files at once
@@ -245,7 +246,7 @@ def ingest_source(
         workers,
         batch_extractor,
         restat,
-        rehash=rehash_requested(),
+        rehash=rehash_requested() if rehash is None else rehash,
     )
     for group in groups:
         records = [

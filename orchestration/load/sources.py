@@ -52,8 +52,10 @@ def _reference_extractor(landed: LandedFile) -> Extracted:
     )
 
 
-def ingest_reference(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
-    summary = ingest_source(con, landing_dir, "reference", _reference_extractor)
+def ingest_reference(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+) -> IngestSummary:
+    summary = ingest_source(con, landing_dir, "reference", _reference_extractor, rehash=rehash)
     missing = missing_reference_files(con)
     if missing:
         raise MissingReference(
@@ -77,7 +79,9 @@ def _bieu06_extractor(landed: LandedFile) -> Extracted:
     return _validated(landed, extract_bieu06(landed.absolute_path, landed.relative_path))
 
 
-def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+def ingest_one_stop(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+) -> IngestSummary:
     """Extracted in batches by the engine (DuckDB is multi-threaded: no process pool)."""
     from orchestration.extract.one_stop import OneStopBatch
 
@@ -95,7 +99,12 @@ def ingest_one_stop(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> Ingest
             return outcome.extracted
 
         return ingest_source(
-            con, landing_dir, "one_stop", extract_one, batch_extractor=extract_batch
+            con,
+            landing_dir,
+            "one_stop",
+            extract_one,
+            batch_extractor=extract_batch,
+            rehash=rehash,
         )
 
 
@@ -117,22 +126,30 @@ def _validated_batch(
     return validated
 
 
-def ingest_queue(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+def ingest_queue(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+) -> IngestSummary:
     extractor = partial(_queue_extractor, agencies=known_agency_codes(con))
-    return ingest_source(con, landing_dir, "queue", extractor, workers=configured_workers())
+    return ingest_source(
+        con, landing_dir, "queue", extractor, workers=configured_workers(), rehash=rehash
+    )
 
 
-def ingest_agency_reports(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
-    return ingest_source(con, landing_dir, "agency_reports", _bieu06_extractor)
+def ingest_agency_reports(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+) -> IngestSummary:
+    return ingest_source(con, landing_dir, "agency_reports", _bieu06_extractor, rehash=rehash)
 
 
-def ingest_all(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[IngestSummary]:
+def ingest_all(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+) -> list[IngestSummary]:
     """Reference first: the other sources are validated against the catalogue."""
     return [
-        ingest_reference(con, landing_dir),
-        ingest_one_stop(con, landing_dir),
-        ingest_queue(con, landing_dir),
-        ingest_agency_reports(con, landing_dir),
+        ingest_reference(con, landing_dir, rehash),
+        ingest_one_stop(con, landing_dir, rehash),
+        ingest_queue(con, landing_dir, rehash),
+        ingest_agency_reports(con, landing_dir, rehash),
     ]
 
 
