@@ -407,8 +407,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one measured 
     results.load_after = load_average()
     results.notes.append(
         "Every night is `cchc run --nightly`, exactly what the `nightly_run` schedule "
-        "launches: ingest what is new, one dbt build (no window vars: every period is "
-        "rebuilt, which is why a night equals a full rebuild), every check, publish, outputs."
+        "launches: ingest what is new, one dbt build (the periods the night's files can "
+        "change, from the change log int_period_changes; the late-files row proves it equals "
+        "a full rebuild), every check, publish, outputs. A night with nothing new starts no "
+        "run; the start-up rows are nights run with --rehash, which do."
     )
     results.notes.append(
         "Start-up: from the command's launch to its run's first step starting, read from "
