@@ -65,8 +65,9 @@
 
 {#- Two CTEs of an incremental model's incremental branch: `watermark` (the model's
     latest built_through; NULL when its table is empty) and `changed_files`, the ledger's
-    files (re)processed since then, whatever their status now: a re-delivery that is now
-    rejected or a duplicate has had its earlier rows deleted too. -#}
+    files (re)processed since then, whatever their status now (a re-delivery that is now
+    rejected or a duplicate has had its earlier rows deleted too), and whether the path was
+    seen before that build. -#}
 {% macro changed_files_ctes() -%}
     watermark as (
         select max(built_through) as built_through
@@ -76,13 +77,29 @@
     changed_files as (
         select
             ledger.file_path,
-            ledger.source
+            ledger.source,
+            watermark.built_through is not null
+            and ledger.first_seen_at <= watermark.built_through as was_seen_before
         from {{ ref('stg_ingest__file_ledger') }} as ledger
         cross join watermark
         where
             watermark.built_through is null
             or ledger.processed_at > watermark.built_through
     )
+{%- endmacro %}
+
+{#- The dossiers a night can change: those with a version in a changed file, and those whose
+    row in `previous` (a table of latest versions) came from one (it may be gone). -#}
+{% macro dossiers_of_changed_files(previous) -%}
+    select versions.dossier_code
+    from {{ ref('stg_one_stop__dossier_versions') }} as versions
+    inner join changed_files
+        on versions.file_path = changed_files.file_path
+    union
+    select previous_rows.dossier_code
+    from {{ previous }} as previous_rows
+    inner join changed_files
+        on previous_rows.file_path = changed_files.file_path
 {%- endmacro %}
 
 {#- Config of the append-only build logs (int_period_changes, int_period_watermarks): each

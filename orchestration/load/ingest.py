@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -280,15 +281,7 @@ def _decide(
     if original is not None and original != landed.relative_path:
         summary.files_duplicate += 1
         message = f"trùng nội dung với / same content as {original}"
-        entry = LedgerEntry(
-            landed.relative_path,
-            source,
-            sha,
-            "duplicate",
-            message=message,
-            size_bytes=landed.size,
-            mtime_ns=landed.mtime_ns,
-        )
+        entry = _ledger_entry(landed, sha, "duplicate", message=message)
         return FileRecord(entry, new_path=new_path, seen_at=now)
     outcome = ahead if ahead is not None else run_extractor(extractor, landed)
     failpoint("extract")  # extracted, nothing of this file written yet
@@ -298,17 +291,14 @@ def _decide(
         return _reject(landed, sha, outcome.rejected, summary, new_path, now)
     extracted = outcome.extracted
     assert extracted is not None
-    entry = LedgerEntry(
-        landed.relative_path,
-        source,
+    entry = _ledger_entry(
+        landed,
         sha,
         "loaded",
         layout=extracted.layout,
         rows_read=extracted.rows_read,
         rows_loaded=len(extracted.rows),
         rows_quarantined=len(extracted.quarantined),
-        size_bytes=landed.size,
-        mtime_ns=landed.mtime_ns,
     )
     loaded_by_sha[sha] = landed.relative_path
     summary.files_loaded += 1
@@ -329,16 +319,21 @@ def _reject(
     log.warning("Tệp bị từ chối / rejected file: %s", message)  # message names the file
     summary.files_rejected += 1
     summary.rejected.append((landed.relative_path, message))
-    entry = LedgerEntry(
+    entry = _ledger_entry(landed, sha, "rejected", message=message)
+    return FileRecord(entry, new_path=new_path, seen_at=now)
+
+
+def _ledger_entry(landed: LandedFile, sha: str, status: str, **details: Any) -> LedgerEntry:
+    """The ledger row of a decided file, with the stat its hash was taken at (stat cache)."""
+    return LedgerEntry(
         landed.relative_path,
         landed.source,
         sha,
-        "rejected",
-        message=message,
+        status,
         size_bytes=landed.size,
         mtime_ns=landed.mtime_ns,
+        **details,
     )
-    return FileRecord(entry, new_path=new_path, seen_at=now)
 
 
 def known_agency_codes(con: duckdb.DuckDBPyConnection) -> frozenset[str]:

@@ -68,34 +68,10 @@ with build as (
     {%- endif %}
     ,
 
-    watermark as (
-        select max(built_through) as built_through
-        from {{ this }}
-    ),
-
-    changed_files as (
-        select
-            ledger.file_path,
-            ledger.source,
-            watermark.built_through is not null
-            and ledger.first_seen_at <= watermark.built_through as was_seen_before
-        from {{ ref('stg_ingest__file_ledger') }} as ledger
-        cross join watermark
-        where
-            watermark.built_through is null
-            or ledger.processed_at > watermark.built_through
-    ),
+    {{ changed_files_ctes() }},
 
     affected as (
-        select versions.dossier_code
-        from {{ ref('stg_one_stop__dossier_versions') }} as versions
-        inner join changed_files
-            on versions.file_path = changed_files.file_path
-        union
-        select replaced.dossier_code
-        from {{ previous }} as replaced
-        inner join changed_files
-            on replaced.file_path = changed_files.file_path
+        {{ dossiers_of_changed_files(previous) }}
     ),
 
     dossier_dates as (

@@ -35,15 +35,7 @@ with build as (
     {{ changed_files_ctes() }},
 
     affected as (
-        select versions.dossier_code
-        from {{ ref('stg_one_stop__dossier_versions') }} as versions
-        inner join changed_files
-            on versions.file_path = changed_files.file_path
-        union
-        select previous.dossier_code
-        from {{ this }} as previous
-        inner join changed_files
-            on previous.file_path = changed_files.file_path
+        {{ dossiers_of_changed_files(this) }}
     ),
 {% endif %}
 
