@@ -49,12 +49,13 @@ demo: manifest
 
 run: demo
 
-# The same pipeline with the dbt models on Spark, local mode (docs/scale-out.md): DuckDB
-# ingest -> raw.* as Parquet -> dbt build --target spark -> publish from Spark, into its
-# own data dir. Its analytics.duckdb equals `make demo`'s (tests/test_spark_equals_duckdb.py).
+# The same pipeline with the dbt models on Spark, local mode (docs/scale-out.md): the
+# Dagster job cchc_spark (orchestration/defs/spark.py): DuckDB ingest -> raw.* as Parquet ->
+# dbt build --target spark -> publish from Spark, into its own data dir. Its
+# analytics.duckdb equals `make demo`'s (tests/test_spark_equals_duckdb.py).
 SPARK_DATA_DIR := $(abspath $(or $(CCHC_SPARK_DATA_DIR),$(CURDIR)/data-spark))
 demo-spark: manifest java
-	CCHC_DATA_DIR=$(SPARK_DATA_DIR) DAGSTER_HOME=$(SPARK_DATA_DIR)/dagster $(BIN)/python -m orchestration.spark
+	CCHC_DATA_DIR=$(SPARK_DATA_DIR) DAGSTER_HOME=$(SPARK_DATA_DIR)/dagster $(BIN)/cchc run --spark
 	@echo "analytics (Spark build): $(SPARK_DATA_DIR)/analytics.duckdb"
 
 test: manifest browser java

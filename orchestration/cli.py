@@ -236,15 +236,22 @@ def _nothing_new(settings: Settings) -> bool:
     return True
 
 
-def _execute(settings: Settings, backfill: tuple[str, str] | None) -> bool:
-    """One in-process run: the nightly job, or the backfill job over a range of quarters
-    (one run for the whole range)."""
-    from orchestration.definitions import defs
+def _execute(settings: Settings, backfill: tuple[str, str] | None, spark: bool = False) -> bool:
+    """One in-process run: the nightly job, the backfill job over a range of quarters (one
+    run for the whole range), or the Spark location's job."""
     from orchestration.defs.jobs import BACKFILL_JOB, NIGHTLY_JOB, backfill_run_config
     from orchestration.defs.resources import warehouse_run_config
     from orchestration.instance import dagster_instance
 
-    job = defs.resolve_job_def(BACKFILL_JOB if backfill else NIGHTLY_JOB)
+    if spark:
+        from orchestration.definitions_spark import defs
+        from orchestration.defs.spark import SPARK_JOB
+
+        job = defs.resolve_job_def(SPARK_JOB)
+    else:
+        from orchestration.definitions import defs
+
+        job = defs.resolve_job_def(BACKFILL_JOB if backfill else NIGHTLY_JOB)
     tags = {CLI_RUN_TAG: "cli"}
     instance = dagster_instance(settings)
     for dead_run in _recover_dead_runs(instance):
@@ -375,17 +382,33 @@ def run(
             f"file again, whatever its size and mtime (= {REHASH_ENV}=1)",
         ),
     ] = False,
+    spark: Annotated[
+        bool,
+        typer.Option(
+            "--spark",
+            help="Dựng mô hình trên Spark (chế độ local) / build the dbt models on Spark, "
+            "local mode (docs/scale-out.md); use its own data dir",
+        ),
+    ] = False,
 ) -> None:
     """Nạp tệp mới, dựng mô hình, kiểm tra và công bố / ingest, build, check, publish.
 
     Without options (or with --nightly): the nightly job, as the 02:00 schedule runs it; not
     started when nothing changed since the last successful run. With --from/--to: one
-    backfill run that also rebuilds those quarters."""
+    backfill run that also rebuilds those quarters. With --spark: the Spark job (ingest on
+    DuckDB, the dbt models on Spark, publish from Spark), which always rebuilds whole."""
     settings = _checked_run_settings()  # before any import of Dagster
     if rehash:  # handed to the run through its resource config (warehouse_run_config)
         settings = dataclasses.replace(settings, rehash=True)
+    if spark:
+        if from_quarter is not None or to_quarter is not None:
+            _fail(
+                "--spark dựng lại toàn bộ, không kèm --from/--to / --spark always rebuilds "
+                "everything: no --from/--to"
+            )
+        _check_spark()
     if from_quarter is None and to_quarter is None:
-        _run_job(settings, None)
+        _run_job(settings, None, spark=spark)
         return
     if nightly or from_quarter is None or to_quarter is None:
         _fail(
@@ -416,7 +439,17 @@ def _backfill(settings: Settings, from_quarter: str, to_quarter: str) -> None:
     _run_job(settings, (quarters[0], quarters[-1]))
 
 
-def _run_job(settings: Settings, backfill: tuple[str, str] | None) -> None:
+def _check_spark() -> None:
+    """pyspark and Java, checked before Dagster starts: a clear stop instead of a trace."""
+    from orchestration.spark.session import SparkUnavailable, check_requirements
+
+    try:
+        check_requirements()
+    except SparkUnavailable as missing:
+        _fail(f"Không chạy được Spark / the Spark target cannot run here: {missing}")
+
+
+def _run_job(settings: Settings, backfill: tuple[str, str] | None, spark: bool = False) -> None:
     from orchestration.load.lock import WarehouseBusy, writer_lock
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -429,7 +462,7 @@ def _run_job(settings: Settings, backfill: tuple[str, str] | None) -> None:
             # The nightly job with nothing new since the last successful run is not started
             # (its outputs would be the same bytes); a backfill always runs.
             quiet = backfill is None and _nothing_new(settings)
-            ok = quiet or _execute(settings, backfill)
+            ok = quiet or _execute(settings, backfill, spark=spark)
     except WarehouseBusy as exc:
         _fail(str(exc))
     elapsed = time.monotonic() - started

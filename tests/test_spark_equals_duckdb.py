@@ -2,10 +2,11 @@
 (issue 14, docs/scale-out.md).
 
 The DuckDB side is the suite's shared baseline: one `cchc run` over the bundled sample, as
-`make demo`. The Spark side starts from that run's raw.* (the same ingest, read only), builds
-with `dbt build --target spark` in local mode and publishes from Spark
-(orchestration/spark). Every published mart must have the same columns, of the same types,
-and the same rows (doubles within 1e-9 relative); only the publication record differs.
+`make demo`. The Spark side starts from that run's raw.* (the same ingest, copied) and
+runs the Spark job's Dagster step (orchestration/defs/spark.py): `dbt build --target
+spark` in local mode, then publish from Spark (orchestration/spark). Every published mart
+must have the same columns, of the same types, and the same rows (doubles within 1e-9
+relative); only the publication record differs.
 
 Needs pyspark (in requirements.lock) and Java 17: without them this test fails and says so.
 """
@@ -39,6 +40,22 @@ def column_types(database: Path) -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
+def copy_raw_tables(source: Path, target: Path) -> None:
+    """The raw.* of an ingested warehouse into a new one: what the Spark step reads."""
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(f"attach '{source}' as ingested (read_only)")
+        con.execute("create schema raw")
+        tables = con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'ingested' and schema_name = 'raw'"
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f"create table raw.{table} as select * from ingested.raw.{table}")
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def spark_run(shared_baseline, scratch):
     from orchestration.spark.session import SparkUnavailable, check_requirements
@@ -47,15 +64,34 @@ def spark_run(shared_baseline, scratch):
         check_requirements()
     except SparkUnavailable as missing:
         pytest.fail(f"the Spark target cannot run here: {missing}")
-    from orchestration.spark.pipeline import run
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.defs.resources import WarehouseResource
+    from orchestration.defs.spark import SPARK_ANALYTICS_KEY, spark_pipeline
 
     baseline = shared_baseline.get()
     settings = Settings(baseline.landing, scratch.mktemp("spark") / "data")
+    settings.data_dir.mkdir(parents=True)
+    # The same ingest as the baseline, read from its raw.*: only the Spark step runs, as
+    # the Dagster asset of the Spark job (orchestration/defs/spark.py) runs it.
+    copy_raw_tables(baseline.warehouse, settings.warehouse_path)
+    warehouse = WarehouseResource(
+        landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
+    )
     started = time.monotonic()
     # Seeds and models only: `make demo-spark` runs the data tests; here the tables are
     # compared whole, and each data test costs about a second in local mode.
-    result = run(settings, raw_warehouse=baseline.warehouse, data_tests=False)
-    print(f"Spark pipeline: {time.monotonic() - started:.0f} s {result.seconds}")
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize(
+            [spark_pipeline],
+            resources={"warehouse": warehouse},
+            run_config={"ops": {"spark_pipeline": {"config": {"data_tests": False}}}},
+            instance=instance,
+        )
+        assert result.success
+        published = result.asset_materializations_for_node("spark_pipeline")
+    print(f"Spark pipeline: {time.monotonic() - started:.0f} s")
+    assert SPARK_ANALYTICS_KEY in {m.asset_key for m in published}
     return baseline, settings
 
 

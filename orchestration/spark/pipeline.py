@@ -42,17 +42,34 @@ def run(
     """The whole pipeline into `settings.data_dir`; `raw_warehouse`, when given, is a DuckDB
     warehouse already ingested (read only) whose raw.* are used instead of ingesting."""
     seconds: dict[str, float] = {}
+    if raw_warehouse is None:
+        started = time.monotonic()
+        ingest(settings)
+        raw_warehouse = settings.warehouse_path
+        seconds["ingest (DuckDB)"] = round(time.monotonic() - started, 1)
+        log(f"ingest (DuckDB): {seconds['ingest (DuckDB)']} s")
+    result = build_and_publish(settings, raw_warehouse, log, data_tests)
+    result.seconds = {**seconds, **result.seconds}
+    return result
+
+
+def build_and_publish(
+    settings: Settings,
+    raw_warehouse: Path,
+    log: Callable[[str], None] = print,
+    data_tests: bool = True,
+    run_id: str = "spark",
+) -> SparkRun:
+    """Everything after the ingest: raw.* of `raw_warehouse` as Parquet → `dbt build
+    --target spark` → publish into `settings`' warehouse and analytics file. The Dagster
+    asset of the Spark code location (orchestration/defs/spark.py) runs this step."""
+    seconds: dict[str, float] = {}
 
     def step(name: str, started: float) -> None:
         seconds[name] = round(time.monotonic() - started, 1)
         log(f"{name}: {seconds[name]} s")
 
     spark_dir = settings.data_dir / "spark"
-    started = time.monotonic()
-    if raw_warehouse is None:
-        ingest(settings)
-        raw_warehouse = settings.warehouse_path
-        step("ingest (DuckDB)", started)
     started = time.monotonic()
     spark = start_session(spark_dir)
     register_raw(spark, export_raw(raw_warehouse, spark_dir / "raw"))
@@ -63,7 +80,7 @@ def run(
     step("dbt build --target spark", started)
     started = time.monotonic()
     published = publish_from_spark(
-        spark, spark_dir / "marts", settings.warehouse_path, settings.analytics_path
+        spark, spark_dir / "marts", settings.warehouse_path, settings.analytics_path, run_id=run_id
     )
     step("publish from Spark", started)
     return SparkRun(published, seconds)
