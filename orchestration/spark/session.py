@@ -19,6 +19,7 @@ SPARK_DIR_ENV = "CCHC_SPARK_DIR"
 MASTER_ENV = "CCHC_SPARK_MASTER"
 SHUFFLE_PARTITIONS_ENV = "CCHC_SPARK_SHUFFLE_PARTITIONS"
 DRIVER_MEMORY_ENV = "CCHC_SPARK_DRIVER_MEMORY"
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
 class SparkUnavailable(RuntimeError):
@@ -55,8 +56,12 @@ def spark_conf(spark_dir: Path) -> dict[str, str]:
         "spark.driver.memory": os.environ.get(DRIVER_MEMORY_ENV, "2g"),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
-        # The catalogue's derby.log goes beside it, not into the working directory.
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
+        # The catalogue's derby.log goes beside it, not into the working directory; Spark's
+        # log goes to spark.log there (log4j2.properties), not onto the terminal.
+        "spark.driver.extraJavaOptions": (
+            f"-Dderby.system.home={spark_dir} -Dlog4j2.configurationFile={LOG_CONFIG} "
+            f"-Dcchc.spark.log={spark_dir / 'spark.log'}"
+        ),
     }
 
 
