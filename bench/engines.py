@@ -71,9 +71,9 @@ def duckdb_build(settings: Settings) -> None:
 
 
 def spark_build(settings: Settings, raw_warehouse: Path) -> None:
-    from orchestration.spark.pipeline import run
+    from orchestration.spark.pipeline import build_and_publish
 
-    run(settings, raw_warehouse=raw_warehouse, log=lambda line: print(line, flush=True))
+    build_and_publish(settings, raw_warehouse, log=lambda line: print(line, flush=True))
 
 
 def main(argv: list[str]) -> None:

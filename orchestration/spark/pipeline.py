@@ -1,5 +1,7 @@
 """The pipeline with the Spark target: DuckDB ingest → raw.* as Parquet → `dbt build
---target spark` → publish from Spark. `make demo-spark` runs it on the bundled sample."""
+--target spark` → publish from Spark. `make demo-spark` runs it on the bundled sample as
+the Dagster job cchc_spark (orchestration/defs/spark.py): the nightly ingest asset, then
+`build_and_publish`; `make bench-spark` calls the two functions directly."""
 
 from __future__ import annotations
 
@@ -31,26 +33,6 @@ def ingest(settings: Settings) -> None:
         ingest_all(con, settings.landing_dir)
     finally:
         con.close()
-
-
-def run(
-    settings: Settings,
-    raw_warehouse: Path | None = None,
-    log: Callable[[str], None] = print,
-    data_tests: bool = True,
-) -> SparkRun:
-    """The whole pipeline into `settings.data_dir`; `raw_warehouse`, when given, is a DuckDB
-    warehouse already ingested (read only) whose raw.* are used instead of ingesting."""
-    seconds: dict[str, float] = {}
-    if raw_warehouse is None:
-        started = time.monotonic()
-        ingest(settings)
-        raw_warehouse = settings.warehouse_path
-        seconds["ingest (DuckDB)"] = round(time.monotonic() - started, 1)
-        log(f"ingest (DuckDB): {seconds['ingest (DuckDB)']} s")
-    result = build_and_publish(settings, raw_warehouse, log, data_tests)
-    result.seconds = {**seconds, **result.seconds}
-    return result
 
 
 def build_and_publish(
