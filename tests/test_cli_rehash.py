@@ -21,7 +21,9 @@ def test_the_rehash_flag_reaches_the_run(
     args: list[str], expected: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[bool] = []
-    monkeypatch.setattr(cli, "_run_job", lambda settings, backfill: seen.append(settings.rehash))
+    monkeypatch.setattr(
+        cli, "_run_job", lambda settings, backfill, spark=False: seen.append(settings.rehash)
+    )
     monkeypatch.delenv(REHASH_ENV, raising=False)
     monkeypatch.setenv("CCHC_LANDING_DIR", str(SAMPLE_LANDING_DIR))
     monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
