@@ -207,11 +207,12 @@ def judge_sql(view: str, rules: tuple[Rule, ...]) -> str:
 def prepare_queue(cells: DataFrame, agency_codes: frozenset[str]) -> DataFrame:
     """What QUEUE_RULES judge besides the cells: ``agency_known`` and, per time column,
     ``<column>_value`` and ``<column>_bad`` (as ``extract_queue`` prepares them)."""
-    prepared = cells.withColumn("agency_known", F.col("agency_code").isin(sorted(agency_codes)))
+    added = [F.col("agency_code").isin(sorted(agency_codes)).alias("agency_known")]
     for column in TIME_COLUMNS:
         value, bad = parse_datetime(F.col(column))
-        prepared = prepared.withColumn(f"{column}_value", value).withColumn(f"{column}_bad", bad)
-    return prepared
+        added += [value.alias(f"{column}_value"), bad.alias(f"{column}_bad")]
+    # One select: each withColumn analyses the whole plan again (~0.1 s apiece).
+    return cells.select("*", *added)
 
 
 def extract_queue_spark(
