@@ -138,13 +138,12 @@ def known_cells(
     raw = {
         name: F.coalesce(F.col(f"_c{position}"), F.lit("")) for name, position in positions.items()
     }
-    data = records.where(F.col("row_number") > 1)
-    if raw:
-        # As the DuckDB reader: blank is judged on the cells as written, before trimming.
-        blank = F.lit(True)
-        for cell in raw.values():
-            blank = blank & (cell == "")
-        data = data.where(~blank)
+    # As the DuckDB reader: blank is judged on the cells as written, before trimming. (The
+    # required columns are known, so `raw` is never empty.)
+    blank = F.lit(True)
+    for cell in raw.values():
+        blank = blank & (cell == "")
+    data = records.where((F.col("row_number") > 1) & ~blank)
     trimmed = [
         (
             F.trim(raw[spec.name], F.lit(_PYTHON_WHITESPACE)) if spec.name in raw else F.lit("")
