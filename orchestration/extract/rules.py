@@ -88,7 +88,9 @@ def detail_case(rules: Sequence[Rule]) -> str:
     for index, (rule, condition) in enumerate(zip(rules, _conditions(rules), strict=True)):
         detail = rule.detail
         if rule.duplicate_of:
-            first = f"cast({_first_row(index)} as varchar)"
+            # `string`, not `varchar`: the Spark ingest runs these expressions in Spark SQL,
+            # which casts to no length-less varchar; DuckDB reads `string` as varchar.
+            first = f"cast({_first_row(index)} as string)"
             detail += f" || ' (trùng dòng ' || {first} || ' / duplicate of row ' || {first} || ')'"
         whens.append(f"when coalesce({condition}, false) then {detail}")
     return f"case {' '.join(whens)} end"
