@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import tempfile
 from pathlib import Path
 
@@ -16,34 +13,12 @@ from hypothesis import strategies as st
 from orchestration.extract.queue import extract_queue
 from orchestration.extract.types import RejectedFile
 from orchestration.load.ddl import column_names
+from tests.support.queue_csv import HEADER, A, write_csv
 
 EXAMPLE = (
     Path(__file__).parent / "fixtures" / "contract_examples" / "queue" / "ve_xep_hang_2024-01.csv"
 )
 AGENCIES = frozenset({f"000.00.{n:02d}.T01" for n in range(1, 17)} | {"000.00.21.T01"})
-HEADER = ["Mã cơ quan", "Số phiếu", "Thời điểm lấy số", "Thời điểm gọi số", "Thời điểm kết thúc"]
-A = "000.00.05.T01"
-
-
-def write_csv(
-    path: Path,
-    rows: list[list[str]],
-    header: list[str] = HEADER,
-    delimiter: str = ",",
-    encoding: str = "utf-8",
-) -> Path:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = buffer.getvalue()
-    if encoding == "utf-16-le":
-        path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
-    elif encoding == "utf-16-be":
-        path.write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
-    else:
-        path.write_bytes(text.encode(encoding))
-    return path
 
 
 def reasons(extracted) -> dict[int, str]:

@@ -11,9 +11,7 @@ Needs pyspark and Java 17 (like tests/test_spark_equals_duckdb.py).
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import math
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ import pytest
 
 from orchestration.extract.queue import extract_queue
 from orchestration.extract.types import RejectedFile
+from tests.support.queue_csv import HEADER, A, write_csv
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
@@ -32,8 +31,6 @@ CONTRACT_EXAMPLE = (
     ROOT / "tests" / "fixtures" / "contract_examples" / "queue" / "ve_xep_hang_2024-01.csv"
 )
 AGENCIES_CSV = ROOT / "sources" / "sample" / "landing" / "reference" / "agencies.csv"
-HEADER = ["Mã cơ quan", "Số phiếu", "Thời điểm lấy số", "Thời điểm gọi số", "Thời điểm kết thúc"]
-A = "000.00.05.T01"
 
 
 def sample_agencies() -> frozenset[str]:
@@ -42,21 +39,6 @@ def sample_agencies() -> frozenset[str]:
 
 
 AGENCIES = sample_agencies()
-
-
-def write_csv(
-    path: Path,
-    rows: list[list[str]],
-    header: list[str] = HEADER,
-    delimiter: str = ",",
-    encoding: str = "utf-8",
-) -> Path:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
-    text = buffer.getvalue()
-    boms = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
-    path.write_bytes(boms.get(encoding, b"") + text.encode(encoding))
-    return path
 
 
 # Every reason, in the contract's order of precedence, and the date spellings at the edges
