@@ -148,6 +148,11 @@ def _with_lowered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _require_rows(frame: pd.DataFrame, file_label: str) -> None:
     if frame.empty:
-        raise RejectedFile(
-            f"{file_label}: danh mục không có dòng dữ liệu nào / catalogue has no data rows"
-        )
+        raise no_data_rows(file_label)
+
+
+def no_data_rows(file_label: str) -> RejectedFile:
+    """The rejection of a catalogue file without data rows (the Spark ingest raises it too)."""
+    return RejectedFile(
+        f"{file_label}: danh mục không có dòng dữ liệu nào / catalogue has no data rows"
+    )

@@ -6,151 +6,30 @@ judged by the same ``reason_case``/``detail_case``/``duplicate_stages`` SQL, her
 ``spark.sql``), the same accepted date formats and the same row numbers. Not wired into the
 pipeline yet: the DuckDB ingest still writes the ledger and raw.*.
 
-How the file is read, and why:
-  - The head of the file (64 KiB) is read in Python, to decide what
-    ``readers.read_delimited`` decides (BOM: UTF-8 or UTF-16 LE/BE; no BOM: UTF-8;
-    delimiter from the header line) and to parse the header record. Spark's CSV reader gets
-    ``encoding`` ``UTF-8``, or Java's ``UTF-16`` for UTF-16 with its BOM (the BOM picks the
-    byte order), and a schema of as many string columns as the header has (no inference).
-    A head that is not UTF-8 rejects the file with the DuckDB reader's message; undecodable
-    bytes further on become U+FFFD in Spark instead of rejecting the file.
-  - ``multiLine``: the only mode in which Spark decodes UTF-16 and quoted line breaks; it
-    also keeps a file in one partition, in file order, which the row numbers rely on.
-  - The header is matched by ``csv_columns.column_positions`` (the normalisation and
-    rejections of ``read_columns``), and cells are trimmed of what ``str.strip`` trims.
-    A record wider than the header loses its extra cells (pandas rejects the file).
-  - Row numbers are as a spreadsheet shows them: the header is row 1, the first data row 2;
-    a row whose known cells are all empty is not a data row and its number is skipped.
-    One difference: Spark's CSV parser skips a fully *empty* line without counting it,
-    where pandas counts it (and then drops it), so after an empty line inside the data the
-    Spark numbers are one lower. The sample and contract files have none.
+The file is read by ``csv_read`` (the reader every CSV source shares on Spark: dialect,
+header, row numbers and its known differences are described there).
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
-from orchestration.extract.csv_columns import ColumnSpec, column_positions
+from orchestration.extract.csv_columns import column_positions
 from orchestration.extract.parsing import DAY_FIRST, MAX_YEAR, MIN_YEAR, DateFormat
 from orchestration.extract.queue import QUEUE_COLUMNS, QUEUE_RULES, TIME_COLUMNS
 from orchestration.extract.raw_schema import column_names
-from orchestration.extract.readers import decode_text, detect_delimiter
-from orchestration.extract.rules import Rule, detail_case, duplicate_stages, reason_case
-from orchestration.extract.types import QUARANTINE_COLUMNS, RejectedFile
-
-# Enough to hold a header line; only the head of a large file is read in Python.
-_SNIFF_BYTES = 1 << 16
-# What `str.strip()` removes (the DuckDB reader trims cells with it); every such character
-# is below U+3001.
-_PYTHON_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
-
-
-@dataclass(frozen=True)
-class SparkExtracted:
-    """One file's rows on Spark, as ``types.Extracted`` holds them for the DuckDB ingest:
-    ``rows`` has the raw table's columns (no ``file_path``), ``quarantined`` has
-    QUARANTINE_COLUMNS; ``rows_read == rows.count() + quarantined.count()``."""
-
-    rows: DataFrame
-    quarantined: DataFrame
-    rows_read: int
-    judged: DataFrame  # cached: both frames read it; `release` once they are written
-
-    def release(self) -> None:
-        self.judged.unpersist()
-
-
-@dataclass(frozen=True)
-class CsvHead:
-    """What is read of a file in Python before Spark reads it: its dialect and header."""
-
-    encoding: str  # a Java charset name, for Spark's `encoding` option
-    delimiter: str
-    headers: list[str]  # as written
-
-
-def read_head(path: Path, file_label: str) -> CsvHead:
-    """Encoding and delimiter as ``readers.read_delimited`` decides them, and the header
-    record, from the file's head only (a file may hold months of tickets)."""
-    with path.open("rb") as stream:
-        head = stream.read(_SNIFF_BYTES)
-    whole = len(head) < _SNIFF_BYTES
-    if head.startswith(codecs.BOM_UTF8):
-        python, java = "utf-8-sig", "UTF-8"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        python, java = "utf-16", "UTF-16"
-    else:
-        python, java = "utf-8", "UTF-8"
-    try:
-        # Incremental: a character cut at the end of the head is not an error.
-        text = codecs.getincrementaldecoder(python)().decode(head, final=whole)
-    except UnicodeDecodeError:
-        decode_text(head, file_label)  # raises the DuckDB reader's RejectedFile
-        raise
-    if whole and not text.strip():
-        raise RejectedFile(f"{file_label}: tệp rỗng / file is empty")
-    delimiter = detect_delimiter(text.split("\n", 1)[0])
-    # Parsed here, not by a Spark job: its width is the schema Spark reads the file with.
-    headers = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    return CsvHead(java, delimiter, headers)
-
-
-def read_records(spark: SparkSession, path: Path, head: CsvHead) -> DataFrame:
-    """Every record of the file (the header included) as string columns ``_c0``…, with
-    ``row_number`` in file order (the header is 1). A record wider than the header loses
-    its extra cells (pandas rejects the file); a narrower one reads NULL for the missing."""
-    schema = T.StructType(
-        [T.StructField(f"_c{position}", T.StringType()) for position in range(len(head.headers))]
-    )
-    records = (
-        spark.read.schema(schema)
-        .option("header", False)
-        .option("multiLine", True)
-        .option("encoding", head.encoding)
-        .option("sep", head.delimiter)
-        # RFC 4180 quoting, as pandas reads it: a quote inside quotes is doubled.
-        .option("quote", '"')
-        .option("escape", '"')
-        .option("mode", "PERMISSIVE")
-        .csv(str(path))
-    )
-    # multiLine never splits a file (Spark's multi-line CSV source is not splittable): one
-    # partition, in file order, whose ids are 0, 1, 2…, so the rows are numbered without
-    # the shuffle a window over the whole file would cost. An integer, as in raw.*.
-    return records.withColumn("row_number", (F.monotonically_increasing_id() + 1).cast("int"))
-
-
-def known_cells(
-    records: DataFrame, positions: dict[str, int], specs: tuple[ColumnSpec, ...]
-) -> DataFrame:
-    """``row_number`` and the known columns under their canonical names, trimmed ('' for
-    empty, missing or absent); rows whose known cells are all empty are dropped."""
-    raw = {
-        name: F.coalesce(F.col(f"_c{position}"), F.lit("")) for name, position in positions.items()
-    }
-    # As the DuckDB reader: blank is judged on the cells as written, before trimming. (The
-    # required columns are known, so `raw` is never empty.)
-    blank = F.lit(True)
-    for cell in raw.values():
-        blank = blank & (cell == "")
-    data = records.where((F.col("row_number") > 1) & ~blank)
-    trimmed = [
-        (
-            F.trim(raw[spec.name], F.lit(_PYTHON_WHITESPACE)) if spec.name in raw else F.lit("")
-        ).alias(spec.name)
-        for spec in specs
-    ]
-    return data.select("row_number", *trimmed)
+from orchestration.spark.csv_read import (
+    SparkExtracted,
+    judge_cached,
+    known_cells,
+    read_head,
+    read_records,
+    split_judged,
+)
 
 
 def _java_regex(fmt: DateFormat) -> str:
@@ -192,17 +71,6 @@ def parse_datetime(text: Column, fmt: DateFormat = DAY_FIRST) -> tuple[Column, C
     return value, bad
 
 
-def judge_sql(view: str, rules: tuple[Rule, ...]) -> str:
-    """Every row of ``view`` with its ``_reason`` and ``_detail`` (NULL: usable), by the
-    quarantine engine's own expressions."""
-    ctes, source = duplicate_stages(rules, view)
-    with_clause = f"with {', '.join(ctes)} " if ctes else ""
-    return (
-        f"{with_clause}select *, {reason_case(rules)} as _reason, "
-        f"{detail_case(rules)} as _detail from {source}"
-    )
-
-
 def prepare_queue(cells: DataFrame, agency_codes: frozenset[str]) -> DataFrame:
     """What QUEUE_RULES judge besides the cells: ``agency_known`` and, per time column,
     ``<column>_value`` and ``<column>_bad`` (as ``extract_queue`` prepares them)."""
@@ -227,24 +95,10 @@ def extract_queue_spark(
     records = read_records(spark, path, head)
     prepared = prepare_queue(known_cells(records, positions, QUEUE_COLUMNS), agency_codes)
 
-    view = f"_queue_judged_{uuid.uuid4().hex}"
-    prepared.createOrReplaceTempView(view)
-    try:
-        # Analysed here, so the view may go; cached and counted in one job, so that both
-        # frames below read the judged rows, not the file again.
-        judged = spark.sql(judge_sql(view, QUEUE_RULES)).cache()
-    finally:
-        spark.catalog.dropTempView(view)
-    rows_read = judged.count()
+    judged = judge_cached(spark, prepared, QUEUE_RULES)
+    rows_read = judged.count()  # caches the judged rows in the same job
 
     # The raw table's columns; a time column carries its parsed value.
     columns = [c for c in column_names("queue_tickets") if c != "file_path"]
     usable = [F.col(f"{c}_value").alias(c) if c in TIME_COLUMNS else F.col(c) for c in columns]
-    # Unordered, as Spark frames are: sorting would cost a job per frame, for nothing
-    # the loader needs.
-    rows = judged.where(F.col("_reason").isNull()).select(*usable)
-    reason, detail = QUARANTINE_COLUMNS[1:]
-    quarantined = judged.where(F.col("_reason").isNotNull()).select(
-        "row_number", F.col("_reason").alias(reason), F.col("_detail").alias(detail)
-    )
-    return SparkExtracted(rows, quarantined, rows_read, judged)
+    return split_judged(judged, rows_read, usable)
