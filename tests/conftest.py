@@ -191,3 +191,16 @@ class SharedBaseline:
 @pytest.fixture(scope="session")
 def shared_baseline(scratch: Scratch) -> SharedBaseline:
     return SharedBaseline(scratch.root)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):
+    """A local Spark session for the Spark ingest tests (one per worker: Spark keeps one
+    session per process). Fails, saying what to install, without pyspark or Java."""
+    from orchestration.spark.session import SparkUnavailable, check_requirements, start_session
+
+    try:
+        check_requirements()
+    except SparkUnavailable as missing:
+        pytest.fail(f"the Spark target cannot run here: {missing}")
+    return start_session(tmp_path_factory.mktemp("spark-ingest"))

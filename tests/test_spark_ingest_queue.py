@@ -112,19 +112,6 @@ def hand_written(directory: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    from orchestration.spark.session import SparkUnavailable, check_requirements
-
-    try:
-        check_requirements()
-    except SparkUnavailable as missing:
-        pytest.fail(f"the Spark target cannot run here: {missing}")
-    from orchestration.spark.session import start_session
-
-    return start_session(tmp_path_factory.mktemp("spark-ingest"))
-
-
-@pytest.fixture(scope="module")
 def handwritten(tmp_path_factory) -> dict[str, Path]:
     return hand_written(tmp_path_factory.mktemp("queue"))
 
@@ -275,7 +262,8 @@ def test_pandera_pyspark_model_passes_the_canonical_frame(spark, example_rows) -
     ],
 )
 def test_pandera_pyspark_model_rejects_a_broken_frame(spark, example_rows, broken) -> None:
-    from orchestration.spark.queue_schema import SchemaViolation, validate_queue_tickets
+    from orchestration.spark.pandera_check import SchemaViolation
+    from orchestration.spark.queue_schema import validate_queue_tickets
 
     example_rows.createOrReplaceTempView("queue_rows")
     try:

@@ -134,19 +134,6 @@ def hand_written(directory: Path) -> list[tuple[Path, str]]:
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    from orchestration.spark.session import SparkUnavailable, check_requirements
-
-    try:
-        check_requirements()
-    except SparkUnavailable as missing:
-        pytest.fail(f"the Spark target cannot run here: {missing}")
-    from orchestration.spark.session import start_session
-
-    return start_session(tmp_path_factory.mktemp("spark-reference"))
-
-
-@pytest.fixture(scope="module")
 def handwritten(tmp_path_factory) -> list[tuple[Path, str]]:
     return hand_written(tmp_path_factory.mktemp("reference"))
 
@@ -347,7 +334,8 @@ PROCEDURE_COLUMNS = (
     ],
 )
 def test_pandera_pyspark_model_rejects_a_broken_frame(spark, example_rows, table, broken) -> None:
-    from orchestration.spark.reference_schema import SchemaViolation, validate_reference
+    from orchestration.spark.pandera_check import SchemaViolation
+    from orchestration.spark.reference_schema import validate_reference
 
     view = f"reference_{table}"
     example_rows[table].createOrReplaceTempView(view)

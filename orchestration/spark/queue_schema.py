@@ -13,9 +13,7 @@ import pyspark.sql.types as T
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-
-class SchemaViolation(ValueError):
-    """A frame broke the model; the message carries pandera's error report."""
+from orchestration.spark.pandera_check import validate_frame
 
 
 class SparkQueueTicketSchema(pa.DataFrameModel):
@@ -48,13 +46,5 @@ class SparkQueueTicketSchema(pa.DataFrameModel):
 
 
 def validate_queue_tickets(frame: DataFrame) -> DataFrame:
-    """``frame`` checked by the model; raises SchemaViolation naming what failed (the
-    PySpark backend collects errors on the frame instead of raising)."""
-    expected = list(SparkQueueTicketSchema.to_schema().columns)
-    if frame.columns != expected:
-        raise SchemaViolation(f"queue_tickets columns {frame.columns} are not {expected}")
-    validated = SparkQueueTicketSchema.validate(frame)
-    errors = validated.pandera.errors
-    if errors:
-        raise SchemaViolation(f"queue_tickets failed its PySpark schema: {dict(errors)}")
-    return validated
+    """``frame`` checked by the model; raises SchemaViolation naming what failed."""
+    return validate_frame(SparkQueueTicketSchema, "queue_tickets", frame)

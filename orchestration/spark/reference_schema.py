@@ -17,9 +17,9 @@ from pyspark.sql import functions as F
 
 # The vocabularies the extractor's rules check, so that the two cannot drift apart.
 from orchestration.extract.reference import FIELD_GROUPS, LEVELS, SERVICE_LEVELS
-from orchestration.spark.queue_schema import SchemaViolation
+from orchestration.spark.pandera_check import validate_frame
 
-__all__ = ["SchemaViolation", "SparkAgencySchema", "SparkProcedureSchema", "validate_reference"]
+__all__ = ["SparkAgencySchema", "SparkProcedureSchema", "validate_reference"]
 
 _NON_EMPTY = {"str_length": {"min_value": 1}}
 
@@ -79,12 +79,4 @@ _MODELS: dict[str, type[pa.DataFrameModel]] = {
 def validate_reference(table: str, frame: DataFrame) -> DataFrame:
     """``frame`` (the usable rows of ``agencies`` or ``procedures``) checked by its model;
     raises SchemaViolation naming what failed."""
-    model = _MODELS[table]
-    expected = list(model.to_schema().columns)
-    if frame.columns != expected:
-        raise SchemaViolation(f"{table} columns {frame.columns} are not {expected}")
-    validated = model.validate(frame)
-    errors = validated.pandera.errors
-    if errors:
-        raise SchemaViolation(f"{table} failed its PySpark schema: {dict(errors)}")
-    return validated
+    return validate_frame(_MODELS[table], table, frame)
