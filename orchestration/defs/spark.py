@@ -69,7 +69,12 @@ def spark_pipeline(
 ):
     """raw.* → Parquet → `dbt build --target spark` → publish, in this step's process."""
     # Here, not at the top: pyspark and dbt load only when the step runs.
-    from orchestration.spark.pipeline import build_and_publish
+    from orchestration.spark.pipeline import (
+        DBT_STEP,
+        PUBLISH_STEP,
+        RAW_STEP,
+        build_and_publish,
+    )
 
     settings = warehouse.settings
     # The publish step writes the warehouse's marts: the single-writer lock, as every writer.
@@ -84,19 +89,19 @@ def spark_pipeline(
     seconds = result.seconds
     yield MaterializeResult(
         asset_key=SPARK_RAW_KEY,
-        metadata={"seconds": seconds.get("Spark start + raw.* as Parquet", 0.0)},
+        metadata={"seconds": seconds[RAW_STEP]},
     )
     yield MaterializeResult(
         asset_key=SPARK_MARTS_KEY,
         metadata={
-            "seconds": seconds.get("dbt build --target spark", 0.0),
+            "seconds": seconds[DBT_STEP],
             "data_tests": config.data_tests,
         },
     )
     yield MaterializeResult(
         asset_key=SPARK_ANALYTICS_KEY,
         metadata={
-            "seconds": seconds.get("publish from Spark", 0.0),
+            "seconds": seconds[PUBLISH_STEP],
             "path": str(result.published.path),
             "rows": sum(result.published.tables.values()),
             "restatements": result.published.restatements,

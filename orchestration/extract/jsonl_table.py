@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from orchestration.extract.parsing import TEXT_DTYPE, to_text
-from orchestration.extract.readers import decode_text
+from orchestration.extract.readers import decode_text, empty_file
 from orchestration.extract.types import RejectedFile
 
 # Keys are taken from the first records; a key first appearing later is not read.
@@ -63,7 +63,7 @@ def read_jsonl_columns(
     data = text.encode("utf-8") if raw.startswith(_BOMS) else raw
     line_numbers, objects_only = _record_line_numbers(data)
     if line_numbers.size == 0:
-        raise RejectedFile(f"{file_label}: tệp rỗng / file is empty")
+        raise empty_file(file_label)
     sampled = _sample_with_arrow(data, line_numbers, keep_key) if objects_only else None
     if sampled is not None:
         keys, first, rest_at = sampled

@@ -14,14 +14,25 @@ from orchestration.extract.types import RejectedFile
 _DELIMITERS = (",", ";", "\t")
 
 
+def text_encoding(head: bytes) -> str:
+    """The Python codec of a file from its first bytes: UTF-8 with its BOM, UTF-16 LE/BE
+    with its BOM (the codec reads the byte order from it), else UTF-8."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8"
+
+
+def empty_file(file_label: str) -> RejectedFile:
+    """The rejection of a file without content (the Spark reader raises it too)."""
+    return RejectedFile(f"{file_label}: tệp rỗng / file is empty")
+
+
 def decode_text(raw: bytes, file_label: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM; anything else is rejected."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
     try:
-        return raw.decode("utf-8")
+        return raw.decode(text_encoding(raw))
     except UnicodeDecodeError as exc:
         raise RejectedFile(
             f"{file_label}: không đọc được mã hóa ký tự (cần UTF-8 hoặc UTF-16) / "
@@ -57,7 +68,7 @@ def read_delimited(
     label = file_label or path.name
     text = decode_text(path.read_bytes(), label)
     if not text.strip():
-        raise RejectedFile(f"{label}: tệp rỗng / file is empty")
+        raise empty_file(label)
     first_line = text.split("\n", 1)[0]
     try:
         frame = pd.read_csv(

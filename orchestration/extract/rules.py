@@ -116,6 +116,19 @@ def duplicate_stages(rules: Sequence[Rule], source: str) -> tuple[list[str], str
     return ctes, source
 
 
+def verdict_sql(rules: Sequence[Rule], relation: str, keep: str = "") -> str:
+    """One statement over ``relation``: the columns ``keep`` names (e.g. ``*, ``), then each
+    row's ``reason`` and ``detail`` (NULL where no rule applies), with the window stages the
+    duplicate rules need. Plain SQL both engines run: DuckDB here, Spark in
+    orchestration/spark/csv_read.py."""
+    ctes, source = duplicate_stages(rules, relation)
+    with_clause = f"with {', '.join(ctes)} " if ctes else ""
+    return (
+        f"{with_clause}select {keep}{reason_case(rules)} as reason, "
+        f"{detail_case(rules)} as detail from {source}"
+    )
+
+
 _local = threading.local()
 
 
@@ -141,12 +154,7 @@ def judge(frame: pd.DataFrame, rules: Sequence[Rule]) -> tuple[pd.Series, pd.Ser
         return reason, detail
     if not (frame["row_number"].is_monotonic_increasing and frame["row_number"].is_unique):
         raise ValueError("row_number must be unique and increasing to judge a frame")
-    ctes, source = duplicate_stages(rules, "judged")
-    with_clause = f"with {', '.join(ctes)} " if ctes else ""
-    statement = (
-        f"{with_clause}select {reason_case(rules)} as reason, {detail_case(rules)} as detail "
-        f"from {source} order by row_number"
-    )
+    statement = f"{verdict_sql(rules, 'judged')} order by row_number"
     con = _connection()
     con.register("judged", frame)
     try:

@@ -36,10 +36,12 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from orchestration.extract.csv_columns import ColumnSpec
-from orchestration.extract.readers import decode_text, detect_delimiter
-from orchestration.extract.rules import Rule, detail_case, duplicate_stages, reason_case
-from orchestration.extract.types import QUARANTINE_COLUMNS, RejectedFile
+from orchestration.extract.readers import decode_text, detect_delimiter, empty_file, text_encoding
+from orchestration.extract.rules import Rule, verdict_sql
+from orchestration.extract.types import QUARANTINE_COLUMNS
 
+# Spark's `encoding` option takes Java's charset names; Java's UTF-16 reads the BOM too.
+_JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16"}
 # Enough to hold a header line; only the head of a large file is read in Python.
 _SNIFF_BYTES = 1 << 16
 # What `str.strip()` removes (the DuckDB reader trims cells with it); every such character
@@ -77,12 +79,7 @@ def read_head(path: Path, file_label: str) -> CsvHead:
     with path.open("rb") as stream:
         head = stream.read(_SNIFF_BYTES)
     whole = len(head) < _SNIFF_BYTES
-    if head.startswith(codecs.BOM_UTF8):
-        python, java = "utf-8-sig", "UTF-8"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        python, java = "utf-16", "UTF-16"
-    else:
-        python, java = "utf-8", "UTF-8"
+    python = text_encoding(head)
     try:
         # Incremental: a character cut at the end of the head is not an error.
         text = codecs.getincrementaldecoder(python)().decode(head, final=whole)
@@ -90,11 +87,11 @@ def read_head(path: Path, file_label: str) -> CsvHead:
         decode_text(head, file_label)  # raises the DuckDB reader's RejectedFile
         raise
     if whole and not text.strip():
-        raise RejectedFile(f"{file_label}: tệp rỗng / file is empty")
+        raise empty_file(file_label)
     delimiter = detect_delimiter(text.split("\n", 1)[0])
     # Parsed here, not by a Spark job: its width is the schema Spark reads the file with.
     headers = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    return CsvHead(java, delimiter, headers)
+    return CsvHead(_JAVA_CHARSETS[python], delimiter, headers)
 
 
 def read_records(spark: SparkSession, path: Path, head: CsvHead) -> DataFrame:
@@ -145,25 +142,15 @@ def known_cells(
     return data.select("row_number", *trimmed)
 
 
-def judge_sql(view: str, rules: tuple[Rule, ...]) -> str:
-    """Every row of ``view`` with its ``_reason`` and ``_detail`` (NULL: usable), by the
-    quarantine engine's own expressions."""
-    ctes, source = duplicate_stages(rules, view)
-    with_clause = f"with {', '.join(ctes)} " if ctes else ""
-    return (
-        f"{with_clause}select *, {reason_case(rules)} as _reason, "
-        f"{detail_case(rules)} as _detail from {source}"
-    )
-
-
 def judge_cached(spark: SparkSession, prepared: DataFrame, rules: tuple[Rule, ...]) -> DataFrame:
-    """``prepared`` judged by ``rules`` (``_reason``, ``_detail``), cached: the usable and
+    """``prepared`` judged by ``rules`` (``reason``, ``detail``), cached: the usable and
     the quarantined frames both read it, not the file again."""
     view = f"_judged_{uuid.uuid4().hex}"
     prepared.createOrReplaceTempView(view)
     try:
         # Analysed here, so the view may go.
-        return spark.sql(judge_sql(view, rules)).cache()
+        # The quarantine engine's own statement (no source column is named reason/detail).
+        return spark.sql(verdict_sql(rules, view, keep="*, ")).cache()
     finally:
         spark.catalog.dropTempView(view)
 
@@ -172,9 +159,6 @@ def split_judged(judged: DataFrame, rows_read: int, usable: list[Column]) -> Spa
     """A judged frame as usable rows (``usable``: the raw table's columns, in its order) and
     quarantined rows (QUARANTINE_COLUMNS). Unordered, as Spark frames are: sorting would
     cost a job per frame, for nothing the loader needs."""
-    rows = judged.where(F.col("_reason").isNull()).select(*usable)
-    reason, detail = QUARANTINE_COLUMNS[1:]
-    quarantined = judged.where(F.col("_reason").isNotNull()).select(
-        "row_number", F.col("_reason").alias(reason), F.col("_detail").alias(detail)
-    )
+    rows = judged.where(F.col("reason").isNull()).select(*usable)
+    quarantined = judged.where(F.col("reason").isNotNull()).select(*QUARANTINE_COLUMNS)
     return SparkExtracted(rows, quarantined, rows_read, judged)

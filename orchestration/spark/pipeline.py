@@ -19,6 +19,11 @@ from orchestration.spark.publish import publish_from_spark
 from orchestration.spark.raw import export_raw, register_raw
 from orchestration.spark.session import start_session
 
+# The steps of `build_and_publish`, as `SparkRun.seconds` names them.
+RAW_STEP = "Spark start + raw.* as Parquet"
+DBT_STEP = "dbt build --target spark"
+PUBLISH_STEP = "publish from Spark"
+
 
 @dataclass
 class SparkRun:
@@ -55,14 +60,14 @@ def build_and_publish(
     started = time.monotonic()
     spark = start_session(spark_dir)
     register_raw(spark, export_raw(raw_warehouse, spark_dir / "raw"))
-    step("Spark start + raw.* as Parquet", started)
+    step(RAW_STEP, started)
     started = time.monotonic()
     dbt_vars = {"official_cutoff_day": settings.official_cutoff_day}
     build(spark, spark_dir / "dbt", dbt_vars, data_tests=data_tests)
-    step("dbt build --target spark", started)
+    step(DBT_STEP, started)
     started = time.monotonic()
     published = publish_from_spark(
         spark, spark_dir / "marts", settings.warehouse_path, settings.analytics_path, run_id=run_id
     )
-    step("publish from Spark", started)
+    step(PUBLISH_STEP, started)
     return SparkRun(published, seconds)
