@@ -21,12 +21,21 @@ from orchestration.settings import SAMPLE_LANDING_DIR
 from tests.support.cli_user import open_dir, run_cchc
 
 SPARK_KEYS = {SPARK_RAW_KEY, SPARK_MARTS_KEY, SPARK_ANALYTICS_KEY}
+# Resolved at collection, as a code location resolves its definitions when it loads: a run
+# executed earlier in the same worker (the Spark equality test's `materialize`) leaves
+# Dagster's definitions-load context holding an instance that is gone, and resolving a
+# not-yet-resolved Definitions after it fails on that dead reference.
+SPARK_JOB_DEF = defs.resolve_job_def(SPARK_JOB)
+SPARK_GRAPH = defs.resolve_asset_graph()
+NIGHTLY_GRAPH = nightly_defs.resolve_asset_graph()
 
 
 def test_the_spark_job_is_the_ingest_then_one_spark_step() -> None:
-    job = defs.resolve_job_def(SPARK_JOB)
-    assert {node.name for node in job.graph.node_defs} == {"ingest_landing", "spark_pipeline"}
-    graph = defs.resolve_asset_graph()
+    assert {node.name for node in SPARK_JOB_DEF.graph.node_defs} == {
+        "ingest_landing",
+        "spark_pipeline",
+    }
+    graph = SPARK_GRAPH
     raw_keys = {key for keys in RAW_KEYS_BY_SOURCE.values() for key in keys}
     assert raw_keys <= graph.get(SPARK_RAW_KEY).parent_keys
     assert graph.get(SPARK_MARTS_KEY).parent_keys == {SPARK_RAW_KEY}
@@ -37,7 +46,7 @@ def test_the_spark_job_is_the_ingest_then_one_spark_step() -> None:
 def test_the_nightly_location_holds_no_spark_asset() -> None:
     """A Spark run beside the nightly job would make the next night see nothing new and
     skip the DuckDB build (orchestration/defs/spark.py): the two stay apart."""
-    assert not SPARK_KEYS & set(nightly_defs.resolve_asset_graph().get_all_asset_keys())
+    assert not SPARK_KEYS & set(NIGHTLY_GRAPH.get_all_asset_keys())
 
 
 def test_spark_refuses_a_range_of_quarters() -> None:
