@@ -13,7 +13,7 @@ from pathlib import Path
 from orchestration.settings import DATA_DIR_ENV as DATA_ENV
 from orchestration.settings import LANDING_DIR_ENV as LANDING_ENV
 from orchestration.settings import OFFICIAL_CUTOFF_DAY_ENV as CUTOFF_ENV
-from orchestration.settings import REQUIRED_REFERENCE_FILES, Settings
+from orchestration.settings import Settings, landing_reference_files
 
 
 class SettingsError(Exception):
@@ -55,7 +55,7 @@ def check_landing(settings: Settings) -> None:
             f"Không đọc được thư mục tiếp nhận {landing}: cấp quyền đọc cho người chạy. / "
             "Landing directory is not readable: grant read access to the user running cchc."
         )
-    for relative in REQUIRED_REFERENCE_FILES:
+    for relative in landing_reference_files(landing):
         path = landing / relative
         if not path.is_file():
             raise SettingsError(

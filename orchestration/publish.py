@@ -36,7 +36,7 @@ RESTATEMENTS_DDL = """
     old_numerator double, old_denominator bigint, old_rate double,
     new_numerator double, new_denominator bigint, new_rate double,
     previously_published_at timestamp, run_id varchar, restated_at timestamp,
-    mart varchar"""
+    mart varchar, province_code varchar"""
 _RESTATEMENT_COLUMNS = ", ".join(part.split()[0] for part in RESTATEMENTS_DDL.split(","))
 
 _HISTORY_DDL = (
@@ -47,8 +47,10 @@ _HISTORY_DDL = (
     )
     """,
     f"create table if not exists history.restatements ({RESTATEMENTS_DDL})",
-    # A warehouse created before `mart` existed gains it (last, as in a new one).
+    # A warehouse created before `mart` or `province_code` existed gains them (last, in this
+    # order, as in a new one).
     "alter table history.restatements add column if not exists mart varchar",
+    "alter table history.restatements add column if not exists province_code varchar",
 )
 _LAST_PUBLISHED = (
     "cross join (select max(published_at) as published_at from old.marts.publication) as p"
@@ -81,9 +83,19 @@ def _record_history(warehouse_path: Path, analytics_path: Path, run_id: str, now
         con.close()
 
 
-def _same_key(table: str) -> str:
-    """Join condition of a mart's new rows (n) to its published rows (o): its contract key."""
-    return " and ".join(f"n.{k} = o.{k}" for k in mart(table).key)
+def _same_key(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Join condition of a mart's new rows (n) to its published rows (o): its contract key,
+    less the key columns the published file predates (province_code, before many provinces:
+    that file held one province, so the rest of the key is unique in it)."""
+    published = {
+        column
+        for (column,) in con.execute(
+            "select column_name from duckdb_columns() where database_name = 'old' "
+            "and schema_name = 'marts' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    return " and ".join(f"n.{k} = o.{k}" for k in mart(table).key if k in published)
 
 
 def _old_tables_exist(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
@@ -103,7 +115,7 @@ def _restate_rates(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -
     """Rates of ended periods whose numerator or denominator changed since publication."""
     if not _old_tables_exist(con, "service_rates", "publication"):
         return 0
-    keys = _same_key("service_rates")
+    keys = _same_key(con, "service_rates")
     before = _count_restatements(con)
     con.execute(
         f"""
@@ -112,7 +124,7 @@ def _restate_rates(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -
                n.scope_type, n.scope_code, n.indicator,
                o.numerator, o.denominator, o.rate,
                n.numerator, n.denominator, n.rate,
-               p.published_at, ?, ?, 'service_rates'
+               p.published_at, ?, ?, 'service_rates', n.province_code
         from marts.service_rates as n
         inner join old.marts.service_rates as o on {keys}
         {_LAST_PUBLISHED}
@@ -150,11 +162,11 @@ def _restate_accounting(con: duckdb.DuckDBPyConnection, run_id: str, now: dateti
     counts = _accounting_counts(con)
     if not counts:
         return 0
-    keys = _same_key("period_accounting")
+    keys = _same_key(con, "period_accounting")
     changed = " union all ".join(
         f"select '{c}' as indicator, o.{c} as old_value, n.{c} as new_value, "
         f"n.calendar, n.grain, n.period_key, n.period_start, n.period_end, "
-        f"n.scope_type, n.scope_code "
+        f"n.scope_type, n.scope_code, n.province_code "
         f"from marts.period_accounting as n "
         f"inner join old.marts.period_accounting as o on {keys} "
         f"where n.{c} is distinct from o.{c}"
@@ -167,7 +179,7 @@ def _restate_accounting(con: duckdb.DuckDBPyConnection, run_id: str, now: dateti
         select c.calendar, c.grain, c.period_key, c.period_start, c.period_end,
                c.scope_type, c.scope_code, c.indicator,
                c.old_value, null, null, c.new_value, null, null,
-               p.published_at, ?, ?, 'period_accounting'
+               p.published_at, ?, ?, 'period_accounting', c.province_code
         from ({changed}) as c
         {_LAST_PUBLISHED}
         where c.period_end < cast(p.published_at as date)

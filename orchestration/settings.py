@@ -14,8 +14,34 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sources" / "sample" / "landing"
 # The catalogues every landing root must hold (sources.md), checked by `cchc` before a run
-# starts (preflight) and by the loader.
+# starts (preflight) and by the loader: once in a one-province landing, once per province
+# folder in a many-province one (landing_reference_files).
 REQUIRED_REFERENCE_FILES = ("reference/agencies.csv", "reference/procedures.csv")
+# The sources' folders under the landing root; any other top-level folder is a province's
+# (landing/<province_code>/<source>/..., docs/decisions.md "Many provinces in one landing").
+LANDING_SOURCES = ("reference", "one_stop", "agency_reports", "queue")
+
+
+def landing_provinces(landing_dir: Path) -> list[str]:
+    """The province folders of a many-province landing, by name (none: one province)."""
+    if not landing_dir.is_dir():
+        return []
+    return sorted(
+        path.name
+        for path in landing_dir.iterdir()
+        if path.is_dir() and path.name not in LANDING_SOURCES and not path.name.startswith(".")
+    )
+
+
+def landing_reference_files(landing_dir: Path) -> list[str]:
+    """The required catalogues, relative to the landing root: each province's own."""
+    provinces = landing_provinces(landing_dir)
+    if not provinces:
+        return list(REQUIRED_REFERENCE_FILES)
+    return [
+        f"{province}/{relative}" for province in provinces for relative in REQUIRED_REFERENCE_FILES
+    ]
+
 
 # DuckDB's own default is 80 % of RAM: on a big landing tree the dbt build alone grew to
 # 3 GiB. Capped, DuckDB spills to a temporary directory beside the database instead, so the

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.load.ingest import REQUIRED_REFERENCE_FILES as LOADER_REQUIRED
-from orchestration.preflight import REQUIRED_REFERENCE_FILES
-from orchestration.settings import PROJECT_ROOT, SAMPLE_LANDING_DIR
+from orchestration import preflight
+from orchestration.load import ingest
+from orchestration.settings import PROJECT_ROOT, REQUIRED_REFERENCE_FILES, SAMPLE_LANDING_DIR
 from tests.support.cli_user import Outcome, open_dir, run_cchc, tree_state
 from tests.support.marts_fixture import build_marts_db
 
@@ -46,7 +46,7 @@ def assert_one_clear_line(outcome: Outcome, code: int, *expected: str) -> str:
 
 
 def test_preflight_names_the_same_catalogues_as_the_loader() -> None:
-    assert REQUIRED_REFERENCE_FILES == LOADER_REQUIRED
+    assert preflight.landing_reference_files is ingest.landing_reference_files
 
 
 # --- settings and the landing root, checked before anything starts ------------------------
@@ -80,6 +80,27 @@ def test_landing_without_reference_files(work: Path) -> None:
     assert_one_clear_line(
         outcome, 2, str(landing / "reference" / "agencies.csv"), "Required reference file"
     )
+
+
+def test_many_province_landing_needs_each_province_catalogues(work: Path) -> None:
+    """landing/<province>/...: each province folder holds its own two catalogues."""
+    landing = work / "landing"
+    for province in ("T01", "T02"):
+        (landing / province / "reference").mkdir(parents=True)
+    for relative in REQUIRED_REFERENCE_FILES:
+        shutil.copyfile(SAMPLE_LANDING_DIR / relative, landing / "T01" / relative)
+    shutil.copyfile(
+        SAMPLE_LANDING_DIR / "reference" / "agencies.csv",
+        landing / "T02" / "reference" / "agencies.csv",
+    )
+    outcome = run_cchc(["run"], work / "data", landing)
+    assert_one_clear_line(
+        outcome,
+        2,
+        str(landing / "T02" / "reference" / "procedures.csv"),
+        "Required reference file",
+    )
+    assert not (work / "data").exists(), "a refused run must not create the data dir"
 
 
 def test_landing_is_a_file(work: Path) -> None:

@@ -24,10 +24,15 @@ def test_published_marts_are_the_enforced_contracts() -> None:
         "dim_agencies",
     }
     accounting = contract.mart("period_accounting")
-    # Columns in YAML order with their types: the period and scope, then the 13 counts.
-    assert accounting.column_names[7:] == contract.accounting_counts()
+    # Columns in YAML order with their types: the period and scope, then the 13 counts,
+    # then the province the scope belongs to (added last: earlier columns keep their places).
+    assert accounting.column_names[7:-1] == contract.accounting_counts()
+    assert accounting.columns[-1] == contract.Column("province_code", "string")
     assert accounting.columns[3] == contract.Column("period_start", "date")
-    assert set(accounting.key) | {"period_start", "period_end"} == set(accounting.column_names[:7])
+    assert set(accounting.key) | {"period_start", "period_end"} == {
+        *accounting.column_names[:7],
+        "province_code",
+    }
     assert ("not_null", "received") in accounting.column_tests
 
 

@@ -425,21 +425,42 @@ def test_a_backfill_with_nothing_new_changes_nothing(scenario: Scenario, shared_
 # Publication history (fast, no pipeline run): the fixes the scenario above forced
 
 
-def _rates(path: Path, minutes: float) -> None:
+def _rates(path: Path, minutes: float, with_province: bool = True) -> None:
+    """One service_rates row; ``with_province=False``: the mart as published before it
+    carried the province (the scope above level)."""
+    province = ", 'T01' as province_code" if with_province else ""
     con = duckdb.connect(str(path))
     con.execute("create schema if not exists marts")
     con.execute(
-        """
+        f"""
         create or replace table marts.service_rates as
         select 'official' as calendar, 'quarter' as grain, '2024-Q1' as period_key,
                date '2023-12-15' as period_start, date '2024-03-14' as period_end,
                'province' as scope_type, 'T01' as scope_code,
                'avg_wait_minutes' as indicator, cast(? as double) as numerator,
-               cast(3 as bigint) as denominator, cast(? as double) / 3 as rate
+               cast(3 as bigint) as denominator, cast(? as double) / 3 as rate{province}
         """,
         [minutes, minutes],
     )
     con.close()
+
+
+def test_a_file_published_before_the_province_column_is_still_compared(tmp_path: Path) -> None:
+    """The first publication after the upgrade: the published file's rows have no
+    province_code; they are matched on the rest of the key (that file held one province)."""
+    warehouse, analytics = tmp_path / "warehouse.duckdb", tmp_path / "analytics.duckdb"
+    _rates(warehouse, 30.0, with_province=False)
+    publish(warehouse, analytics, run_id="run-1", now=datetime(2024, 5, 1))
+    _rates(warehouse, 36.0)
+    assert publish(warehouse, analytics, run_id="run-2", now=datetime(2024, 5, 2)).restatements == 1
+    con = duckdb.connect(str(analytics), read_only=True)
+    try:
+        rows = con.execute(
+            "select province_code, old_numerator, new_numerator from marts.restatements"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("T01", 30.0, 36.0)]
 
 
 def test_rounding_noise_in_a_double_numerator_is_not_a_restatement(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ with sums as (
         calendar,
         grain,
         period_key,
+        province_code,
         'province' as scope_type,
         province_code as scope_code,
         {{ expand_columns(measures, 'sum({c}) as {c}', ',\n        ') }}
@@ -27,6 +28,7 @@ with sums as (
         calendar,
         grain,
         period_key,
+        province_code,
         'level' as scope_type,
         agency_level as scope_code,
         {{ expand_columns(measures, 'sum({c}) as {c}', ',\n        ') }}
@@ -35,6 +37,7 @@ with sums as (
         calendar,
         grain,
         period_key,
+        province_code,
         agency_level
 
     union all
@@ -43,6 +46,7 @@ with sums as (
         calendar,
         grain,
         period_key,
+        province_code,
         'agency' as scope_type,
         agency_code as scope_code,
         {{ expand_columns(measures, 'sum({c}) as {c}', ',\n        ') }}
@@ -51,6 +55,7 @@ with sums as (
         calendar,
         grain,
         period_key,
+        province_code,
         agency_code
 )
 
@@ -58,6 +63,7 @@ select
     scoped.calendar,
     scoped.grain,
     scoped.period_key,
+    scoped.province_code,
     scoped.scope_type,
     scoped.scope_code
 from {{ ref('int_scope_period_counts') }} as scoped
@@ -66,6 +72,7 @@ left join sums
         scoped.calendar = sums.calendar
         and scoped.grain = sums.grain
         and scoped.period_key = sums.period_key
+        and scoped.province_code = sums.province_code
         and scoped.scope_type = sums.scope_type
         and scoped.scope_code = sums.scope_code
 where {{ expand_columns(

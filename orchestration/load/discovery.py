@@ -1,4 +1,11 @@
-"""Find landed files of one source under the landing root, in the contract's order."""
+"""Find landed files of one source under the landing root, in the contract's order.
+
+A landing holds one province (``<landing>/<source>/...``) or many, one folder per province
+code (``<landing>/<province_code>/<source>/...``, e.g. ``landing/T01/one_stop/...``): any
+top-level folder that is not a source's is a province's. Paths stay relative to the landing
+root, so the province is the first part of a many-province path (dbt reads it back with the
+macro ``landing_province``; docs/decisions.md "Many provinces in one landing").
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SOURCES = ("reference", "one_stop", "agency_reports", "queue")
+from orchestration.settings import LANDING_SOURCES, landing_provinces
+
+SOURCES = LANDING_SOURCES
 
 # Set to 1 (or `cchc run --rehash`): hash every landed file again, whatever its stat says
 # (docs/decisions.md, "Stat cache in the ledger").
@@ -27,14 +36,22 @@ class LandedFile:
 
 
 def discover(landing_dir: Path, source: str) -> list[LandedFile]:
-    """Every regular, non-hidden file below ``<landing>/<source>/`` at any depth.
+    """Every regular, non-hidden file below ``<landing>/<source>/`` and
+    ``<landing>/<province>/<source>/`` at any depth.
 
     Sorted by the byte order of the relative path, the order in which the contract says new
     files are taken (and the tie-breaker of "latest version wins").
     """
-    root = landing_dir / source
-    if not root.is_dir():
-        return []
+    provinces = landing_provinces(landing_dir)
+    roots = [landing_dir / source, *(landing_dir / province / source for province in provinces)]
+    found = []
+    for root in roots:
+        if root.is_dir():
+            found.extend(_files_below(landing_dir, root, source))
+    return sorted(found, key=lambda f: f.relative_path.encode("utf-8"))
+
+
+def _files_below(landing_dir: Path, root: Path, source: str) -> list[LandedFile]:
     found = []
     for path in root.rglob("*"):
         relative = path.relative_to(landing_dir).as_posix()
@@ -46,7 +63,7 @@ def discover(landing_dir: Path, source: str) -> list[LandedFile]:
             continue  # removed while listing
         if stat.S_ISREG(info.st_mode):
             found.append(LandedFile(source, relative, path, info.st_size, info.st_mtime_ns))
-    return sorted(found, key=lambda f: f.relative_path.encode("utf-8"))
+    return found
 
 
 def rehash_requested() -> bool:

@@ -31,7 +31,7 @@ from orchestration.load.warehouse import (
     record_files,
     record_stats,
 )
-from orchestration.settings import REQUIRED_REFERENCE_FILES
+from orchestration.settings import landing_reference_files
 
 log = logging.getLogger(__name__)
 
@@ -341,11 +341,11 @@ def known_agency_codes(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(code for (code,) in rows)
 
 
-def missing_reference_files(con: duckdb.DuckDBPyConnection) -> list[str]:
+def missing_reference_files(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
     loaded = {
         path
         for (path,) in con.execute(
             "select file_path from raw.file_ledger where status = 'loaded' and source = 'reference'"
         ).fetchall()
     }
-    return [path for path in REQUIRED_REFERENCE_FILES if path not in loaded]
+    return [path for path in landing_reference_files(landing_dir) if path not in loaded]

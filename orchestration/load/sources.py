@@ -56,7 +56,7 @@ def ingest_reference(
     con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
 ) -> IngestSummary:
     summary = ingest_source(con, landing_dir, "reference", _reference_extractor, rehash=rehash)
-    missing = missing_reference_files(con)
+    missing = missing_reference_files(con, landing_dir)
     if missing:
         raise MissingReference(
             "Thiếu danh mục bắt buộc / required reference files never loaded: "

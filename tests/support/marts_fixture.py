@@ -66,9 +66,12 @@ LEVELS = ("tinh", "huyen", "xa")
 # The contract's lists (dbt's manifest): every indicator and count the marts carry.
 INDICATORS = tuple(contract.indicators())
 ACCOUNTING_COUNTS = tuple(contract.accounting_counts())
-# The period and scope columns that open period_accounting and service_rates.
+# The period and scope columns that open period_accounting and service_rates (the fixture
+# holds one province: its code is added to every mart that carries it, _with_province).
 PERIOD_SCOPE = [
-    c for c in contract.mart("period_accounting").column_names if c not in ACCOUNTING_COUNTS
+    c
+    for c in contract.mart("period_accounting").column_names
+    if c not in ACCOUNTING_COUNTS and c != "province_code"
 ]
 # Flows add up over months; stocks are taken from the first (carried_over) or last month.
 _FLOWS = (
@@ -538,7 +541,8 @@ def _service_index(rates: pd.DataFrame) -> pd.DataFrame:
     index = pd.concat([items, groups, total], ignore_index=True)
     dates = scoped[["calendar", "grain", "period_key", "period_start", "period_end"]]
     index = index.merge(dates.drop_duplicates(), on=["calendar", "grain", "period_key"])
-    return index[contract.mart("service_index").column_names]
+    columns = [c for c in contract.mart("service_index").column_names if c != "province_code"]
+    return index[columns]
 
 
 def _sum_scores(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -659,16 +663,21 @@ def build_marts_frames(seed: int = 20240615) -> dict[str, pd.DataFrame]:
     return dict(_simulated_marts(seed))
 
 
+def _with_province(frame: pd.DataFrame) -> pd.DataFrame:
+    """The fixture's one province as the scope above level."""
+    return frame.assign(province_code=PROVINCE)
+
+
 @functools.cache
 def _simulated_marts(seed: int) -> dict[str, pd.DataFrame]:
     accounting, rates = _accounting_and_rates(seed)
     ledger, quarantine = _file_ledger()
     return {
-        "period_accounting": accounting,
-        "service_rates": rates,
-        "target_attainment": _target_attainment(rates),
+        "period_accounting": _with_province(accounting),
+        "service_rates": _with_province(rates),
+        "target_attainment": _with_province(_target_attainment(rates)),
         "report_reconciliation": _report_reconciliation(seed),
-        "service_index": _service_index(rates),
+        "service_index": _with_province(_service_index(rates)),
         "file_ledger": ledger,
         "quarantine_summary": quarantine,
         "report_identity_checks": _identity_checks(),
@@ -679,7 +688,7 @@ def _simulated_marts(seed: int) -> dict[str, pd.DataFrame]:
             ],
             columns=["agency_code", "agency_name", "level", "parent_code", "province_code"],
         ),
-        "restatements": _restatements(rates),
+        "restatements": _with_province(_restatements(rates)),
         "publication": pd.DataFrame(
             {"run_id": ["run-2024-07-02"], "published_at": [dt.datetime(2024, 7, 2, 6, 0)]}
         ),

@@ -93,6 +93,7 @@ catalogue_matches as (
     inner join {{ ref('stg_reference__procedures') }} as procedures
         on
             counted.procedure_code = procedures.procedure_code
+            and agencies.province_code = procedures.province_code
             and agencies.level = procedures.level
 ),
 

@@ -10,6 +10,7 @@ with rolled_up as (
         counts.calendar,
         counts.grain,
         counts.period_key,
+        bridge.province_code,
         bridge.scope_type,
         bridge.scope_code,
         {{ expand_columns(measures, 'sum(counts.{c}) as {c}', ',\n        ') }}
@@ -21,6 +22,7 @@ with rolled_up as (
         counts.calendar,
         counts.grain,
         counts.period_key,
+        bridge.province_code,
         bridge.scope_type,
         bridge.scope_code
 )
@@ -32,6 +34,7 @@ select
     periods.period_start,
     periods.period_end,
     periods.period_year,
+    scopes.province_code,
     scopes.scope_type,
     scopes.scope_code,
     {{ expand_columns(
@@ -44,6 +47,7 @@ left join rolled_up
         periods.calendar = rolled_up.calendar
         and periods.grain = rolled_up.grain
         and periods.period_key = rolled_up.period_key
+        and scopes.province_code = rolled_up.province_code
         and scopes.scope_type = rolled_up.scope_type
         and scopes.scope_code = rolled_up.scope_code
 where scopes.scope_type in ('province', 'level', 'agency')

@@ -5,11 +5,13 @@
 -- received in the period at an agency of the scope that handles the procedure.
 with handled as (
     select
+        province_code,
         scope_type,
         scope_code,
         cast(count(distinct procedure_code) as {{ dbt.type_bigint() }}) as procedures_handled
     from {{ ref('int_scope_procedures') }}
     group by
+        province_code,
         scope_type,
         scope_code
 ),
@@ -32,6 +34,7 @@ used as (
         online_received.calendar,
         online_received.grain,
         online_received.period_key,
+        scope_procedures.province_code,
         scope_procedures.scope_type,
         scope_procedures.scope_code,
         cast(count(distinct scope_procedures.procedure_code) as {{ dbt.type_bigint() }})
@@ -45,6 +48,7 @@ used as (
         online_received.calendar,
         online_received.grain,
         online_received.period_key,
+        scope_procedures.province_code,
         scope_procedures.scope_type,
         scope_procedures.scope_code
 )
@@ -53,6 +57,7 @@ select
     periods.calendar,
     periods.grain,
     periods.period_key,
+    scopes.province_code,
     scopes.scope_type,
     scopes.scope_code,
     cast(coalesce(used.procedures_used_online, 0) as {{ dbt.type_bigint() }})
@@ -63,13 +68,15 @@ from {{ periods_to_build() }} as periods
 cross join {{ ref('int_scopes') }} as scopes
 left join handled
     on
-        scopes.scope_type = handled.scope_type
+        scopes.province_code = handled.province_code
+        and scopes.scope_type = handled.scope_type
         and scopes.scope_code = handled.scope_code
 left join used
     on
         periods.calendar = used.calendar
         and periods.grain = used.grain
         and periods.period_key = used.period_key
+        and scopes.province_code = used.province_code
         and scopes.scope_type = used.scope_type
         and scopes.scope_code = used.scope_code
 where scopes.scope_type in ('province', 'level', 'agency')

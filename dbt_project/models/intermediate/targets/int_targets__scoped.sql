@@ -1,9 +1,12 @@
 -- One row per target of the targets seed with its scope resolved to the scopes of
--- marts.service_rates:
---   province              → province / the catalogue's province code
+-- marts.service_rates, within the plan's province: the catalogue's one province, or, when
+-- the catalogue holds many, the plan's province in the plan_provinces seed (none there:
+-- scope_status province_not_found):
+--   province              → province / the plan's province code
 --   level:<level>         → level / <level>
---   agency:<agency name>  → agency / the agency_code whose name matches by normalise_name
---                           (plans name agencies, not codes); NULL when no agency or more
+--   agency:<agency name>  → agency / the agency_code of the province whose name matches by
+--                           normalise_name (plans name agencies, not codes); NULL when no
+--                           agency or more
 --                           than one agency matches (scope_status says which)
 --   field_groups:<g>|<g>… → field_group / the groups joined by '|' as written; evaluated
 --                           later on the sum of the listed groups' counts
@@ -38,9 +41,37 @@ parsed as (
     from targets
 ),
 
-province as (
-    select min(province_code) as province_code
+provinces as (
+    select
+        count(distinct province_code) as provinces,
+        min(province_code) as only_province
     from {{ ref('stg_reference__agencies') }}
+),
+
+plan_province as (
+    select distinct
+        parsed.plan_code,
+        case
+            when provinces.provinces = 1 then provinces.only_province
+            else plan_provinces.province_code
+        end as province_code
+    from parsed
+    cross join provinces
+    left join {{ ref('plan_provinces') }} as plan_provinces
+        on parsed.plan_code = plan_provinces.plan_code
+),
+
+-- The plan's province, when the catalogue has it.
+province as (
+    select
+        plan_province.plan_code,
+        plan_province.province_code
+    from plan_province
+    inner join (
+        select distinct agencies.province_code
+        from {{ ref('stg_reference__agencies') }} as agencies
+    ) as catalogue
+        on plan_province.province_code = catalogue.province_code
 ),
 
 agency_matches as (
@@ -50,8 +81,13 @@ agency_matches as (
         count(*) as matched_agencies,
         min(agencies.agency_code) as agency_code
     from parsed
+    inner join province
+        on parsed.plan_code = province.plan_code
     inner join {{ ref('stg_reference__agencies') }} as agencies
-        on {{ normalise_name('parsed.scope_value') }} = {{ normalise_name('agencies.agency_name') }}
+        on
+            province.province_code = agencies.province_code
+            and {{ normalise_name('parsed.scope_value') }}
+            = {{ normalise_name('agencies.agency_name') }}
     where parsed.scope_type = 'agency'
     group by parsed.plan_code, parsed.target_code
 )
@@ -68,6 +104,7 @@ select
     parsed.year_to,
     parsed.kind,
     parsed.target_value,
+    province.province_code,
     case parsed.scope_type
         when 'province' then province.province_code
         when 'agency'
@@ -76,6 +113,7 @@ select
     end as scope_code,
     case
         when parsed.scope_type is null then 'unknown_scope'
+        when province.province_code is null then 'province_not_found'
         when parsed.scope_type = 'agency' and agency_matches.matched_agencies is null
             then 'agency_not_found'
         when parsed.scope_type = 'agency' and agency_matches.matched_agencies > 1
@@ -83,7 +121,8 @@ select
         else 'resolved'
     end as scope_status
 from parsed
-cross join province
+left join province
+    on parsed.plan_code = province.plan_code
 left join agency_matches
     on
         parsed.plan_code = agency_matches.plan_code

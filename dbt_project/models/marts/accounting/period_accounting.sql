@@ -13,6 +13,9 @@ select
     period_end,
     scope_type,
     scope_code,
-    {{ expand_columns(accounting_measure_names(), '{c}') }}
+    {{ expand_columns(accounting_measure_names(), '{c}') }},
+    -- The province the scope belongs to (the scope above level): last, so that the
+    -- columns analysts had keep their places.
+    province_code
 from {{ ref('int_scope_period_counts') }} as counts
 where {{ in_periods_to_build('counts') }}

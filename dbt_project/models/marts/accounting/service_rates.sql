@@ -44,6 +44,7 @@ counts as (
         scoped.period_key,
         scoped.period_start,
         scoped.period_end,
+        scoped.province_code,
         scoped.scope_type,
         scoped.scope_code,
         scoped.received,
@@ -72,6 +73,7 @@ counts as (
             scoped.calendar = usage.calendar
             and scoped.grain = usage.grain
             and scoped.period_key = usage.period_key
+            and scoped.province_code = usage.province_code
             and scoped.scope_type = usage.scope_type
             and scoped.scope_code = usage.scope_code
     where {{ in_periods_to_build('scoped') }}
@@ -84,6 +86,7 @@ indicator_rows as (
         counts.period_key,
         counts.period_start,
         counts.period_end,
+        counts.province_code,
         counts.scope_type,
         counts.scope_code,
         scope_indicators.indicator,
@@ -130,6 +133,7 @@ indicator_rows as (
         field_groups.period_key,
         field_groups.period_start,
         field_groups.period_end,
+        field_groups.province_code,
         'field_group' as scope_type,
         field_groups.field_group as scope_code,
         field_group_indicators.indicator,
@@ -160,5 +164,8 @@ select
     denominator,
     case
         when denominator > 0 then numerator / cast(denominator as {{ type_double() }})
-    end as rate
+    end as rate,
+    -- The province the scope belongs to (the scope above level): last, so that the
+    -- columns analysts had keep their places.
+    province_code
 from indicator_rows

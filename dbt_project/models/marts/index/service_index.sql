@@ -30,6 +30,7 @@ rates as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code,
         indicator,
@@ -45,6 +46,7 @@ scope_periods as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code
     from rates
@@ -57,6 +59,7 @@ items as (
         scope_periods.period_key,
         scope_periods.period_start,
         scope_periods.period_end,
+        scope_periods.province_code,
         scope_periods.scope_type,
         scope_periods.scope_code,
         profile.group_code,
@@ -89,6 +92,7 @@ items as (
             scope_periods.calendar = rates.calendar
             and scope_periods.grain = rates.grain
             and scope_periods.period_key = rates.period_key
+            and scope_periods.province_code = rates.province_code
             and scope_periods.scope_type = rates.scope_type
             and scope_periods.scope_code = rates.scope_code
             and profile.indicator = rates.indicator
@@ -101,6 +105,7 @@ group_scores as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code,
         group_code,
@@ -113,7 +118,8 @@ group_scores as (
         max(case when points is not null and provisional then 1 else 0 end) as any_provisional
     from items
     group by
-        calendar, grain, period_key, period_start, period_end, scope_type, scope_code, group_code
+        calendar, grain, period_key, period_start, period_end,
+        province_code, scope_type, scope_code, group_code
 ),
 
 total_scores as (
@@ -123,6 +129,7 @@ total_scores as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code,
         sum(points) as points,
@@ -133,7 +140,9 @@ total_scores as (
         sum(item_count) as item_count,
         max(any_provisional) as any_provisional
     from group_scores
-    group by calendar, grain, period_key, period_start, period_end, scope_type, scope_code
+    group by
+        calendar, grain, period_key, period_start, period_end,
+        province_code, scope_type, scope_code
 ),
 
 unioned as (
@@ -143,6 +152,7 @@ unioned as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code,
         group_code,
@@ -163,6 +173,7 @@ unioned as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code,
         group_code,
@@ -188,6 +199,7 @@ unioned as (
         period_key,
         period_start,
         period_end,
+        province_code,
         scope_type,
         scope_code,
         'TOTAL' as group_code,
@@ -225,5 +237,7 @@ select
     cast(indicator as {{ dbt.type_string() }}) as indicator,
     cast(rate as {{ type_double() }}) as rate,
     measurement_status,
-    provisional
+    provisional,
+    -- The province the scope belongs to (last: the columns analysts had keep their places).
+    province_code
 from unioned

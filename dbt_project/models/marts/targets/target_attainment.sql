@@ -67,6 +67,7 @@ year_rates as (
     select
         calendar,
         period_key,
+        province_code,
         scope_type,
         scope_code,
         indicator,
@@ -99,6 +100,7 @@ evaluated as (
             year_periods.calendar = year_rates.calendar
             and year_periods.period_key = year_rates.period_key
             and targets.indicator = year_rates.indicator
+            and targets.province_code = year_rates.province_code
             and targets.scope_type = year_rates.scope_type
             and (
                 (
@@ -150,6 +152,7 @@ compared as (
         targets.scope_type,
         targets.scope_code,
         targets.scope_status,
+        targets.province_code,
         actuals.year,
         targets.calendar,
         targets.kind,
@@ -215,5 +218,7 @@ select
         when kind = 'min_increase' and previous_actual_value is null then 'no_previous_year'
         when not covers_whole_year then 'partial_year'
         else 'evaluated'
-    end as evaluation_status
+    end as evaluation_status,
+    -- The plan's province (last: the columns analysts had keep their places).
+    province_code
 from compared
