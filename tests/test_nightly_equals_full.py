@@ -43,6 +43,9 @@ PERIOD_MODELS = {
     "int_scope_period_online_usage",
     "period_accounting",
     "service_rates",
+    "national_rates",
+    "national_accounting",
+    "province_ranking",
 }
 
 

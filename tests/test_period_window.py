@@ -61,6 +61,9 @@ def test_period_models_read_only_what_the_change_log_watches() -> None:
         "int_scope_period_online_usage",
         "period_accounting",
         "service_rates",
+        "national_rates",
+        "national_accounting",
+        "province_ranking",
     }
     for model in period_models:
         upstream = _upstream(manifest, model)

@@ -101,6 +101,7 @@ def test_every_mart_equals_the_duckdb_build(spark_run) -> None:
     actual = snapshot_marts(settings.analytics_path, drop_columns={})
     # Not a vacuous comparison: the sample fills every mart the contract names.
     assert {"period_accounting", "service_rates", "dossiers", "working_days"} <= set(actual)
+    assert {"national_rates", "national_accounting", "province_ranking"} <= set(actual)
     assert all(expected[name] for name in ("period_accounting", "service_rates", "dossiers"))
     assert diff_snapshots(expected, actual) == []
 

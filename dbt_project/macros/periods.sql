@@ -16,7 +16,7 @@
 {%- endmacro %}
 
 {#- Config shared by the per-period models (int_*_period_counts, int_scope_period_online_usage,
-    period_accounting, service_rates): incremental delete+insert of whole periods (every scope)
+    period_accounting, service_rates, and the national marts reading those two): incremental delete+insert of whole periods (every scope)
     of int_periods_to_rebuild; the first build, or --full-refresh, builds every period of
     int_periods. Two post-hooks, in the model's transaction: the periods no longer in
     int_periods are deleted (delete+insert only replaces the periods it inserts), and the

@@ -125,6 +125,12 @@ def service_rates() -> list[Expectation]:
     return [_period_key_format(), _dates_ordered()]
 
 
+def national() -> list[Expectation]:
+    """The national marts (national_rates, national_accounting, province_ranking): periods
+    well formed; their sums, ranks and keys are dbt's tests."""
+    return [_period_key_format(), _dates_ordered()]
+
+
 def target_attainment() -> list[Expectation]:
     return [
         _in_set("kind", ["min_rate", "min_increase", "max_value"], "Loại chỉ tiêu hợp lệ"),
@@ -230,6 +236,9 @@ def period_coverage() -> list[Expectation]:
 _RULES = {
     "period_accounting": period_accounting,
     "service_rates": service_rates,
+    "national_rates": national,
+    "national_accounting": national,
+    "province_ranking": national,
     "target_attainment": target_attainment,
     "report_reconciliation": report_reconciliation,
     "service_index": service_index,

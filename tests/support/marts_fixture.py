@@ -12,7 +12,8 @@ province, 3 levels, 4 agencies (two provincial departments, a district, a commun
 receives nothing in 2024-Q2), 6 field groups, all 13 indicators, every target of
 targets.csv for the years present, two agency reports with a few differences, the service
 index (some sub-scores not measured), a file ledger and quarantine summary, the report
-identity checks and (optionally) the agency catalogue. Every published mart is written with
+identity checks, the national marts (the one province summed and ranked) and (optionally)
+the agency catalogue. Every published mart is written with
 exactly the columns and types of its enforced dbt contract (orchestration/contract.py reads
 them from dbt's manifest), so a column dbt adds must be simulated here too; the tables that
 are not dbt models (publish's ``restatements`` and ``publication``) are written as publish
@@ -654,6 +655,44 @@ def _restatements(rates: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# --- national marts: the provinces' rows summed and ranked (the fixture has one province) -
+
+
+NATIONAL_PERIOD = ["calendar", "grain", "period_key", "period_start", "period_end"]
+
+
+def _national_rates(rates: pd.DataFrame) -> pd.DataFrame:
+    """Sum of numerators / sum of denominators over the province rows, never a mean."""
+    provinces = rates[rates["scope_type"] == "province"]
+    out = provinces.groupby([*NATIONAL_PERIOD, "indicator"], as_index=False).agg(
+        provinces=("scope_code", "size"),
+        numerator=("numerator", "sum"),
+        denominator=("denominator", "sum"),
+    )
+    out["rate"] = (out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
+    return out
+
+
+def _national_accounting(accounting: pd.DataFrame) -> pd.DataFrame:
+    provinces = accounting[accounting["scope_type"] == "province"]
+    sums = {c: (c, "sum") for c in ACCOUNTING_COUNTS}
+    return provinces.groupby(NATIONAL_PERIOD, as_index=False).agg(
+        provinces=("scope_code", "size"), **sums
+    )
+
+
+def _province_ranking(rates: pd.DataFrame) -> pd.DataFrame:
+    """Competition rank, best first (the shortest wait for the minute indicator)."""
+    provinces = rates[rates["scope_type"] == "province"]
+    ranked = provinces.rename(columns={"scope_code": "province_code"})
+    lower_is_better = ranked["indicator"].isin(contract.MINUTE_INDICATORS)
+    best_first = ranked["rate"].where(lower_is_better, -ranked["rate"])
+    partition = [ranked[c] for c in ("calendar", "grain", "period_key", "indicator")]
+    ranked["rank_in_country"] = best_first.groupby(partition).rank(method="min").astype("Int64")
+    ranked["provinces_ranked"] = ranked["rate"].groupby(partition).transform("count")
+    return ranked
+
+
 def build_marts_frames(seed: int = 20240615) -> dict[str, pd.DataFrame]:
     """Every mart of the contract (and a few extras) as frames, deterministic for a seed.
 
@@ -675,6 +714,9 @@ def _simulated_marts(seed: int) -> dict[str, pd.DataFrame]:
     return {
         "period_accounting": _with_province(accounting),
         "service_rates": _with_province(rates),
+        "national_rates": _national_rates(rates),
+        "national_accounting": _national_accounting(accounting),
+        "province_ranking": _province_ranking(rates),
         "target_attainment": _with_province(_target_attainment(rates)),
         "report_reconciliation": _report_reconciliation(seed),
         "service_index": _with_province(_service_index(rates)),

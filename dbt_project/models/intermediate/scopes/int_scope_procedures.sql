@@ -1,9 +1,9 @@
 -- The catalogue procedures of service level full or partial that each scope handles
 -- (online_service_usage_rate's denominator). An agency handles its level's catalogue rows
--- of its province whose agency_code is its own or empty; a level or the province handles
--- the distinct procedure codes that its agencies handle. agency_code says which agency handles it, so a
--- level's or the province's numerator can require an online dossier at an agency that
--- handles the procedure.
+-- of its province whose agency_code is its own or empty; a level or the province
+-- handles the distinct procedure codes that its agencies handle. agency_code says which
+-- agency handles it, so a level's or the province's numerator can require an online
+-- dossier at an agency that handles the procedure.
 with agency_procedures as (
     select distinct
         agencies.agency_code,
