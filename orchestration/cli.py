@@ -485,9 +485,9 @@ def _print_headlines(analytics_path: Path) -> None:
     with _read_published(analytics_path) as con:
         headline = con.execute(
             """
-            select period_key, indicator, numerator, denominator, rate
-            from marts.service_rates
-            where calendar = 'official' and grain = 'quarter' and scope_type = 'province'
+            select period_key, indicator, numerator, denominator, rate, provinces
+            from marts.national_rates
+            where calendar = 'official' and grain = 'quarter'
               and indicator in ('online_rate', 'full_online_rate', 'on_time_rate',
                                 'satisfaction_rate', 'e_result_rate')
               and period_key = (
@@ -504,12 +504,15 @@ def _print_headlines(analytics_path: Path) -> None:
             "from marts.file_ledger group by status order by status"
         ).fetchall()
     if headline:
+        # The province's figures; a many-province landing's national sums (sum over sum).
+        provinces = headline[0][5]
+        scope = "Toàn tỉnh" if provinces == 1 else f"Toàn quốc ({provinces} tỉnh)"
         table = Table(
-            title=f"Toàn tỉnh, quý {headline[0][0]} (kỳ chính thức, quý gần nhất đã kết thúc)"
+            title=f"{scope}, quý {headline[0][0]} (kỳ chính thức, quý gần nhất đã kết thúc)"
         )
         for column in ("Chỉ tiêu / indicator", "Tử số", "Mẫu số", "Tỷ lệ"):
             table.add_column(column)
-        for _, indicator, numerator, denominator, rate in headline:
+        for _, indicator, numerator, denominator, rate, _ in headline:
             table.add_row(
                 INDICATOR_SHORT.get(indicator, indicator),
                 fmt_int(numerator),
@@ -631,6 +634,13 @@ def report(
         Path | None,
         typer.Option(help="Thư mục ghi báo cáo / output directory (default: <data dir>/reports)"),
     ] = None,
+    province: Annotated[
+        str | None,
+        typer.Option(
+            help="Chỉ một tỉnh (dữ liệu nhiều tỉnh) / one province of a many-province landing "
+            "(default: every province)"
+        ),
+    ] = None,
 ) -> None:
     """Viết báo cáo Excel và HTML cho một kỳ / write the Excel and HTML report of a period.
 
@@ -643,13 +653,17 @@ def report(
             pass  # names what to do, exits
     check_writable_dir(out_dir, "thư mục báo cáo / report directory")
     ensure_manifest()  # the report reads the marts' columns from dbt's contracts
-    from orchestration.reports import write_report
+    from orchestration.reports import report_provinces, write_report
 
+    provinces = [province] if province else report_provinces(settings.analytics_path)
+    written: list[tuple[str, Path]] = []
     try:
-        paths = write_report(settings.analytics_path, out_dir, period, calendar)
+        for code in provinces:
+            paths = write_report(settings.analytics_path, out_dir, period, calendar, province=code)
+            written.extend(paths.items())
     except (ValueError, LookupError) as exc:
         _fail(str(exc))
-    for kind, path in paths.items():
+    for kind, path in written:
         console.print(f"{kind}: {path} ({path.stat().st_size:,} bytes)")
 
 

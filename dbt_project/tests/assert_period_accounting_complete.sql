@@ -4,6 +4,7 @@ with scopes as (
     select count(*) as scopes
     from (
         select distinct
+            province_code,
             scope_type,
             scope_code
         from {{ ref('period_accounting') }}

@@ -6,6 +6,7 @@ with per_scope as (
         calendar,
         grain,
         period_key,
+        province_code,
         scope_type,
         scope_code,
         count(distinct indicator) as indicators
@@ -14,6 +15,7 @@ with per_scope as (
         calendar,
         grain,
         period_key,
+        province_code,
         scope_type,
         scope_code
 ),
@@ -22,6 +24,7 @@ scopes as (
     select count(*) as scopes
     from (
         select distinct
+            province_code,
             scope_type,
             scope_code
         from per_scope
@@ -45,6 +48,7 @@ select
     calendar,
     grain,
     period_key,
+    province_code,
     scope_type,
     scope_code,
     'indicators' as problem
@@ -57,6 +61,7 @@ select
     per_period.calendar,
     per_period.grain,
     per_period.period_key,
+    cast(null as {{ dbt.type_string() }}) as province_code,
     cast(null as {{ dbt.type_string() }}) as scope_type,
     cast(null as {{ dbt.type_string() }}) as scope_code,
     'scopes' as problem

@@ -63,22 +63,29 @@ def quarterly_reports(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     """Reads only the published file (read-only), so it never touches the warehouse."""
-    from orchestration.reports import (
+    from orchestration.reports import (  # here: pandas & co. only when the step runs
+        report_provinces,
         write_report,
-    )  # here: pandas & co. only when the step runs (definitions load fast)
+    )
 
     settings = warehouse.settings
     written, skipped = [], []
     reports_dir = settings.data_dir / "reports"
     quarters = quarters_to_report(context, settings.analytics_path, reports_dir)
+    # One report per province of a many-province publication (None: the one province).
+    provinces = report_provinces(settings.analytics_path)
     for quarter in quarters:
         for calendar in REPORT_CALENDARS:
-            try:
-                paths = write_report(settings.analytics_path, reports_dir, quarter, calendar)
-            except LookupError:
-                skipped.append(f"{quarter} ({calendar})")  # no data for that quarter
-                continue
-            written.extend(str(p) for p in paths.values())
+            for province in provinces:
+                try:
+                    paths = write_report(
+                        settings.analytics_path, reports_dir, quarter, calendar, province=province
+                    )
+                except LookupError:
+                    # no data for that quarter
+                    skipped.append(f"{quarter} ({calendar}) {province or ''}".strip())
+                    continue
+                written.extend(str(p) for p in paths.values())
     if skipped:
         context.log.info(f"Không có số liệu / no data, no report: {', '.join(skipped)}")
     return MaterializeResult(

@@ -88,7 +88,7 @@ def _add_helpers(table: str, frame: pd.DataFrame, marts: dict[str, pd.DataFrame 
         gap = (_num(frame, "reported") - _num(frame, "computed")).abs()
         frame["chk_difference_error"] = _num(frame, "difference").abs() - gap
     elif table == "service_index":
-        keys = ["calendar", "grain", "period_key", "scope_type", "scope_code"]
+        keys = ["calendar", "grain", "period_key", "province_code", "scope_type", "scope_code"]
         is_total = (frame["group_code"] == TOTAL_CODE).astype(int)
         totals = is_total.groupby([frame[k] for k in keys], dropna=False).transform("sum")
         frame["chk_total_rows_of_scope"] = totals

@@ -8,7 +8,7 @@ front into frames; rendering never touches the database.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -53,7 +53,28 @@ class ReportData:
         return agency.name if agency and agency.name else code
 
 
-def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> ReportData:
+def report_provinces(analytics_path: Path) -> list[str | None]:
+    """Whose reports a publication makes: ``[None]`` when it holds one province (its
+    reports keep their names), else every province code, in order."""
+    con = duckdb.connect(str(analytics_path), read_only=True)
+    try:
+        codes = [
+            code
+            for (code,) in con.execute(
+                "select distinct scope_code from marts.period_accounting "
+                "where scope_type = 'province' order by scope_code"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    return [None] if len(codes) <= 1 else codes
+
+
+def load_report_data(
+    analytics_path: Path, period_key: str, calendar: str, province: str | None = None
+) -> ReportData:
+    """``province``: the province whose report this is; None for a one-province
+    publication (a many-province one must name it: ValueError)."""
     key = parse_period_key(period_key)
     con = duckdb.connect(str(analytics_path), read_only=True)
     try:
@@ -99,9 +120,20 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
         )
     finally:
         con.close()
-    provinces = accounting.loc[accounting["scope_type"] == "province", "scope_code"]
-    province_code = str(provinces.iloc[0]) if len(provinces) else None
-    return ReportData(
+    provinces = sorted(set(accounting.loc[accounting["scope_type"] == "province", "scope_code"]))
+    one_province = len(provinces) <= 1
+    if province is None and not one_province:
+        raise ValueError(
+            f"Dữ liệu có {len(provinces)} tỉnh ({', '.join(provinces)}): chọn một tỉnh "
+            "(--province). / The publication holds several provinces: name one (--province)."
+        )
+    if province is not None and province not in provinces:
+        raise LookupError(
+            f"Không có tỉnh {province} trong kỳ {key.key}; các tỉnh có: "
+            f"{', '.join(provinces) or 'không có / none'} / province not in the marts"
+        )
+    province_code = province or (provinces[0] if provinces else None)
+    data = ReportData(
         period=period,
         province_code=province_code,
         accounting=accounting,
@@ -116,7 +148,36 @@ def load_report_data(analytics_path: Path, period_key: str, calendar: str) -> Re
         quarantine=quarantine,
         agencies=agencies,
         published_at=published_at,
-        heading=report_heading(province_code, published_at, period.end),
+        heading=report_heading(province_code, published_at, period.end, one_province=one_province),
+    )
+    return data if one_province else _of_province(data, str(province_code))
+
+
+def _of_province(data: ReportData, province: str) -> ReportData:
+    """A many-province publication's rows of one province: the marts' rows by their
+    province_code, the files by their folder (landing/<province>/...), the agencies by the
+    province's agency scopes."""
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["province_code"] == province].reset_index(drop=True)
+
+    def files(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["file_path"].str.startswith(f"{province}/")].reset_index(drop=True)
+
+    accounting = rows(data.accounting)
+    agency_codes = set(accounting.loc[accounting["scope_type"] == "agency", "scope_code"])
+    return replace(
+        data,
+        accounting=accounting,
+        rates=rows(data.rates),
+        trend=rows(data.trend),
+        attainment=rows(data.attainment),
+        months=rows(data.months),
+        reconciliation=files(data.reconciliation),
+        service_index=rows(data.service_index),
+        file_ledger=files(data.file_ledger),
+        quarantine=files(data.quarantine),
+        agencies={code: a for code, a in data.agencies.items() if code in agency_codes},
     )
 
 

@@ -50,9 +50,15 @@ class Heading:
 
 
 def report_heading(
-    province_code: str | None, published_at: dt.datetime | None, period_end: dt.date
+    province_code: str | None,
+    published_at: dt.datetime | None,
+    period_end: dt.date,
+    *,
+    one_province: bool = True,
 ) -> Heading:
-    name, body = report_issuer_settings()
+    """``one_province`` False (a many-province publication): the settings name one
+    province, so every report is named from its own province code instead."""
+    name, body = report_issuer_settings() if one_province else (None, None)
     province = name or f"Tỉnh {province_code or ''}".strip()
     return Heading(
         province_name=province,

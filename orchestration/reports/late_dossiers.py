@@ -46,9 +46,14 @@ def late_dossier_figures(
 
 
 def write_late_dossiers(
-    analytics_path: Path, path: Path, period_key: str, calendar: str
+    analytics_path: Path,
+    path: Path,
+    period_key: str,
+    calendar: str,
+    agencies: set[str] | None = None,
 ) -> Path | None:
-    """The section's workbook, or None when the marts have no marts.dossiers."""
+    """The section's workbook, or None when the marts have no marts.dossiers.
+    ``agencies``: only these agencies' dossiers (one province of many); None: all."""
     con = duckdb.connect(str(analytics_path), read_only=True)
     try:
         (has_dossiers,) = con.execute(
@@ -63,6 +68,10 @@ def write_late_dossiers(
         )
     finally:
         con.close()
+    if agencies is not None:
+        names = {code: name for code, name in names.items() if code in agencies}
+        late = [row for row in late if row[0] in agencies]
+        pending = {code: count for code, count in pending.items() if code in agencies}
     window = f"Kỳ / period {period_key} ({calendar}): {start:%d/%m/%Y} – {end:%d/%m/%Y}"
     late_counts: dict[str, int] = {}
     for row in late:
