@@ -120,7 +120,7 @@ def _rates(path: Path, numerator: int, denominator: int) -> None:
         cross join (select 'province' as scope_type, 'T01' as scope_code,
                     'online_rate' as indicator, cast(? as double) as numerator,
                     cast(? as bigint) as denominator,
-                    cast(? as double) / ? as rate)
+                    cast(? as double) / ? as rate, 'T01' as province_code)
         """,
         [numerator, denominator, numerator, denominator],
     )

@@ -24,13 +24,13 @@ def _accounting(path: Path, counts: dict[str, tuple[int, int]]) -> None:
     con.execute(
         "create or replace table marts.period_accounting (calendar varchar, grain varchar, "
         "period_key varchar, period_start date, period_end date, scope_type varchar, "
-        "scope_code varchar, received bigint, resolved bigint)"
+        "scope_code varchar, received bigint, resolved bigint, province_code varchar)"
     )
     for key, start, end in QUARTERS:
         received, resolved = counts[key]
         con.execute(
             "insert into marts.period_accounting values "
-            "('calendar', 'quarter', ?, ?, ?, 'province', 'P', ?, ?)",
+            "('calendar', 'quarter', ?, ?, ?, 'province', 'P', ?, ?, 'P')",
             [key, start, end, received, resolved],
         )
     con.close()
