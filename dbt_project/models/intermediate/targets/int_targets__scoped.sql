@@ -61,17 +61,19 @@ plan_province as (
         on parsed.plan_code = plan_provinces.plan_code
 ),
 
+catalogue_provinces as (
+    select distinct province_code
+    from {{ ref('stg_reference__agencies') }}
+),
+
 -- The plan's province, when the catalogue has it.
 province as (
     select
         plan_province.plan_code,
         plan_province.province_code
     from plan_province
-    inner join (
-        select distinct agencies.province_code
-        from {{ ref('stg_reference__agencies') }} as agencies
-    ) as catalogue
-        on plan_province.province_code = catalogue.province_code
+    inner join catalogue_provinces
+        on plan_province.province_code = catalogue_provinces.province_code
 ),
 
 agency_matches as (
