@@ -6,6 +6,9 @@ no materialization, so Dagster skips every downstream step (dbt, checks, publish
 alerts), whose outputs would be the same. Backfills always rebuild what they were asked to.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -18,7 +21,7 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration.defs.jobs import NIGHTLY_JOB
+from orchestration.defs.jobs import NIGHTLY_JOB, SPARK_JOB
 from orchestration.defs.nothing_new import (
     INPUTS_TAG,
     NOTHING_NEW_MESSAGE,
@@ -84,14 +87,15 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
     )
 
     landing = warehouse.settings.landing_dir
-    with warehouse.writer() as con:
+    steps = [
+        ("reference", ingest_reference),
+        ("one_stop", ingest_one_stop),
+        ("queue", ingest_queue),
+        ("agency_reports", ingest_agency_reports),
+    ]
+    with warehouse.writer() as con, _spark_steps(context, warehouse) as spark_steps:
         summaries = {}
-        for source, step in (
-            ("reference", ingest_reference),
-            ("one_stop", ingest_one_stop),
-            ("queue", ingest_queue),
-            ("agency_reports", ingest_agency_reports),
-        ):
+        for source, step in spark_steps or steps:
             # None: the environment decides (CCHC_REHASH), as for any caller of the loaders.
             summary = step(con, landing, warehouse.rehash or None)
             summaries[source] = summary
@@ -133,6 +137,24 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
         for key in keys:
             yield MaterializeResult(asset_key=key, metadata=summaries[source].as_metadata())
     yield _reconcile_result(mismatches)
+
+
+@contextmanager
+def _spark_steps(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[list]:
+    """In the Spark job, the ingest's steps with the Spark extractors (the same ledger,
+    rules and check: orchestration/spark/extractors.py), in a session of this step's own;
+    elsewhere none (the DuckDB ingest)."""
+    if context.run.job_name != SPARK_JOB:
+        yield []
+        return
+    from orchestration.spark.extractors import spark_ingest_steps
+    from orchestration.spark.session import start_session
+
+    spark = start_session(warehouse.settings.data_dir / "spark")
+    try:
+        yield spark_ingest_steps(spark)
+    finally:
+        spark.stop()
 
 
 def _reconcile_result(mismatches: list[tuple[str, int, int, int]]) -> AssetCheckResult:

@@ -33,6 +33,9 @@ from orchestration.partitions import normalise_quarter
 from orchestration.settings import LOCAL_TZ
 
 NIGHTLY_JOB = "cchc_nightly"
+# The Spark code location's job (orchestration/defs/spark.py); its ingest reads the landing
+# with the Spark extractors (orchestration/defs/ingest.py).
+SPARK_JOB = "cchc_spark"
 BACKFILL_JOB = "cchc_backfill"
 DBT_STEP = "dbt_build"
 

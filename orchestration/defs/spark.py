@@ -24,10 +24,10 @@ from dagster import (
 )
 
 from orchestration.defs.ingest import INGEST_GROUP, RAW_KEYS_BY_SOURCE
+from orchestration.defs.jobs import SPARK_JOB
 from orchestration.defs.resources import WarehouseResource
 from orchestration.load.lock import writer_lock
 
-SPARK_JOB = "cchc_spark"
 SPARK_GROUP = "spark"
 SPARK_RAW_KEY = AssetKey(["spark", "raw"])
 SPARK_MARTS_KEY = AssetKey(["spark", "marts"])

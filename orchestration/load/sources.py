@@ -9,6 +9,7 @@ outcome reaches the writer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,7 @@ import duckdb
 from orchestration.extract.types import Extracted, RejectedFile
 from orchestration.load.discovery import LandedFile
 from orchestration.load.ingest import (
+    Extractor,
     IngestSummary,
     ingest_source,
     known_agency_codes,
@@ -38,24 +40,32 @@ def _validated(landed: LandedFile, extracted: Extracted) -> Extracted:
     return replace(extracted, rows=rows)
 
 
-def _reference_extractor(landed: LandedFile) -> Extracted:
-    from orchestration.extract.reference import extract_agencies, extract_procedures
-
+def reference_table(landed: LandedFile) -> str:
+    """The catalogue a reference file holds, by its name; any other name refuses it."""
     name = landed.relative_path.rsplit("/", 1)[-1]
-    if name == "agencies.csv":
-        return _validated(landed, extract_agencies(landed.absolute_path, landed.relative_path))
-    if name == "procedures.csv":
-        return _validated(landed, extract_procedures(landed.absolute_path, landed.relative_path))
+    if name in ("agencies.csv", "procedures.csv"):
+        return name.removesuffix(".csv")
     raise RejectedFile(
         f"{landed.relative_path}: tệp danh mục không xác định (chỉ nhận agencies.csv, "
         "procedures.csv) / unknown reference file (expected agencies.csv or procedures.csv)"
     )
 
 
+def _reference_extractor(landed: LandedFile) -> Extracted:
+    from orchestration.extract.reference import extract_agencies, extract_procedures
+
+    extract = extract_agencies if reference_table(landed) == "agencies" else extract_procedures
+    return _validated(landed, extract(landed.absolute_path, landed.relative_path))
+
+
 def ingest_reference(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    rehash: bool | None = None,
+    extractor: Extractor = _reference_extractor,
 ) -> IngestSummary:
-    summary = ingest_source(con, landing_dir, "reference", _reference_extractor, rehash=rehash)
+    """``extractor``: another engine's (the Spark ingest's); the ledger is this one."""
+    summary = ingest_source(con, landing_dir, "reference", extractor, rehash=rehash)
     missing = missing_reference_files(con, landing_dir)
     if missing:
         raise MissingReference(
@@ -126,10 +136,19 @@ def _validated_batch(
     return validated
 
 
+def _queue_extractor_for(agencies: frozenset[str]) -> Extractor:
+    return partial(_queue_extractor, agencies=agencies)
+
+
 def ingest_queue(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    rehash: bool | None = None,
+    extractor_for: Callable[[frozenset[str]], Extractor] = _queue_extractor_for,
 ) -> IngestSummary:
-    extractor = partial(_queue_extractor, agencies=known_agency_codes(con))
+    """``extractor_for``: the extractor for the catalogue's agency codes (another engine's,
+    the Spark ingest's, runs in this process: it is not picklable)."""
+    extractor = extractor_for(known_agency_codes(con))
     return ingest_source(
         con, landing_dir, "queue", extractor, workers=configured_workers(), rehash=rehash
     )
