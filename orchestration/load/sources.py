@@ -9,7 +9,8 @@ outcome reaches the writer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,7 @@ import duckdb
 from orchestration.extract.types import Extracted, RejectedFile
 from orchestration.load.discovery import LandedFile
 from orchestration.load.ingest import (
+    BatchExtractor,
     Extractor,
     IngestSummary,
     ingest_source,
@@ -89,18 +91,33 @@ def _bieu06_extractor(landed: LandedFile) -> Extracted:
     return _validated(landed, extract_bieu06(landed.absolute_path, landed.relative_path))
 
 
-def ingest_one_stop(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, rehash: bool | None = None
-) -> IngestSummary:
-    """Extracted in batches by the engine (DuckDB is multi-threaded: no process pool)."""
+@contextmanager
+def _duckdb_one_stop_batches(agencies: frozenset[str]) -> Iterator[BatchExtractor]:
+    """The DuckDB engine's batch extractor, its rows validated (pandera) as one call."""
     from orchestration.extract.one_stop import OneStopBatch
 
-    with OneStopBatch(known_agency_codes(con)) as engine:
+    with OneStopBatch(agencies) as engine:
 
         def extract_batch(files: list[LandedFile]) -> list[Outcome]:
             results = engine.extract([(f.absolute_path, f.relative_path) for f in files])
             validated = _validated_batch(files, results)
             return [outcome_of(f, r) for f, r in zip(files, validated, strict=True)]
+
+        yield extract_batch
+
+
+def ingest_one_stop(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    rehash: bool | None = None,
+    batches_for: Callable[
+        [frozenset[str]], AbstractContextManager[BatchExtractor]
+    ] = _duckdb_one_stop_batches,
+) -> IngestSummary:
+    """Extracted in batches by the engine (DuckDB is multi-threaded: no process pool).
+    ``batches_for``: another engine's batch extractor for the catalogue's agency codes
+    (the Spark ingest's)."""
+    with batches_for(known_agency_codes(con)) as extract_batch:
 
         def extract_one(landed: LandedFile) -> Extracted:
             (outcome,) = extract_batch([landed])
