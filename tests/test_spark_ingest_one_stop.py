@@ -14,23 +14,25 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 import math
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from orchestration.extract.one_stop import REASONS, OneStopBatch
-from tests.test_extract_one_stop import a_row, b_row, csv_text
+from tests.test_extract_one_stop import _workbook, a_row, b_row, csv_text, write_jsonl
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "sources" / "sample" / "landing"
 EXAMPLES = ROOT / "tests" / "fixtures" / "contract_examples"
-FORMATS = (".csv",)
+FORMATS = (".csv", ".jsonl", ".xlsx")
 
 
 def _agencies(path: Path) -> set[str]:
@@ -87,6 +89,10 @@ EVERY_REASON_B = [
     b_row(KenhThucHien="9"),
     b_row(MaDonVi=""),
 ]
+# The rows above as overrides of a_row(), for a workbook.
+_A_OVERRIDES = [
+    {k: v for k, v in row.items() if a_row().get(k) != v} for row in EVERY_REASON_A[1:15]
+]
 FOOTER = "Tổng số: 3 hồ sơ"
 
 
@@ -137,6 +143,8 @@ def hand_written(directory: Path) -> dict[str, Path]:
     for name, header in spelled.items():
         rows = [dict(zip(header, row.values(), strict=False)) for row in EVERY_REASON_A[:12]]
         files[name] = _write(directory / name, csv_text(rows, header=header))
+    files.update(_jsonl_files(directory))
+    files.update(_xlsx_files(directory))
     # Rejected: empty, no known header, a missing required header, not UTF-8, a type.
     files["empty.csv"] = _write(directory / "empty.csv", "")
     files["no_header.csv"] = _write(directory / "no_header.csv", "Họ tên,Ngày sinh\nA,1\n")
@@ -144,7 +152,80 @@ def hand_written(directory: Path) -> dict[str, Path]:
     (directory / "latin1.csv").write_bytes(",".join(a_header).encode("utf-8") + b"\n\xff\n")
     files["latin1.csv"] = directory / "latin1.csv"
     files["export.xls"] = _write(directory / "export.xls", "anything")
+    files["corrupt.xlsx"] = _write(directory / "corrupt.xlsx", "PK\x03\x04 not really a zip")
     return files
+
+
+# JSON Lines: typed values (4.0 is `4`), nulls, blank lines, a key of two kinds.
+JSONL_RECORDS: list[dict[str, object] | str] = [
+    b_row(KenhThucHien=2, MucDo=3, TrangThaiHoSo=10, DanhGia=2, NgayTiepNhan=20240102080000)
+    | {"NgayKetThucXuLy": "20240103080000", "DinhKemKetQua": "kq.pdf", "DaSoHoa": True},
+    "",
+    "   ",
+    b_row(MucDo=None, NgayHenTra=None, DanhGia=None, DaSoHoa=None, DinhKemKetQua=None)
+    | {"TaiSuDung": 1, "CoThuPhi": 0, "ThanhToanTrucTuyen": False},
+    b_row(TrangThaiHoSo=4.0, KenhThucHien=1.0, MucDo="  4 "),
+    b_row(TrangThaiHoSo="Đã xử lý xong", NgayKetThucXuLy="20240103080000"),
+    b_row(TrangThaiHoSo=9, NgayKetThucXuLy=None),  # missing_completion_date
+    b_row(MaDonVi=None),  # unknown_agency
+    b_row(NgayCapNhat=None),  # bad_date
+    b_row(KenhThucHien=2.5),  # unknown_channel, cites `2.5`
+    {"ChuHoSo": "only personal data"},  # a record: counted, missing_dossier_code
+]
+
+
+def _jsonl_files(directory: Path) -> dict[str, Path]:
+    many = [b_row(MaHoSo=f"HS-{n}") for n in range(1100)]
+    files = {
+        "typed.jsonl": write_jsonl(directory / "typed.jsonl", JSONL_RECORDS),
+        # A key first seen after the sampled records is not read (by either engine).
+        "late_key.jsonl": write_jsonl(
+            directory / "late_key.jsonl",
+            [{k: v for k, v in r.items() if k != "DanhGia"} for r in many] + [b_row(DanhGia=1)],
+        ),
+    }
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS if r) + "\n"
+    files["utf16.jsonl"] = _write(directory / "utf16.jsonl", text, "utf-16-le")
+    files["bom.jsonl"] = _write(directory / "bom.jsonl", text, "utf-8-sig")
+    # Rejected: blank, a bad line in the sample, past it, not an object.
+    files["blank.jsonl"] = _write(directory / "blank.jsonl", "\n  \n")
+    files["broken.jsonl"] = _write(directory / "broken.jsonl", '{"MaHoSo": "1"}\n{"MaHoSo": \n')
+    files["array.jsonl"] = _write(directory / "array.jsonl", '{"MaHoSo": "1"}\n[1, 2]\n')
+    late = write_jsonl(directory / "late_broken.jsonl", [*many, '{"MaHoSo": "x",}'])
+    files["late_broken.jsonl"] = late
+    return files
+
+
+def _xlsx_files(directory: Path) -> dict[str, Path]:
+    header = list(a_row())
+    native = {"Ngày tiếp nhận": datetime(2024, 1, 2, 8, 0), "Mã hồ sơ": "HS-1"}
+    due_before = {
+        "Ngày tiếp nhận": datetime(2024, 1, 2, 8, 0),
+        "Ngày hẹn trả": datetime(2024, 1, 1, 17, 0),
+        "Ngày cập nhật": datetime(2024, 1, 2, 9, 0),
+    }
+    rows = [a_row(**native), a_row(**{"Trạng thái": 4}), a_row(**due_before)]  # type: ignore[arg-type]
+    rows += [a_row(**{k: v for k, v in case.items()}) for case in _A_OVERRIDES]
+    table = [[row[h] for h in header] for row in rows]
+    return {
+        "title_block.xlsx": _workbook(
+            directory / "title_block.xlsx",
+            [
+                ["DANH SÁCH HỒ SƠ"],
+                [],
+                header,
+                *table[:2],
+                [],
+                *table[2:],
+                [],
+                ["Tổng số: 2 hồ sơ"],
+                table[0],
+            ],
+        ),
+        "title_only.xlsx": _workbook(
+            directory / "title_only.xlsx", [["DANH SÁCH HỒ SƠ"], ["Tổng số: 0 hồ sơ"]]
+        ),
+    }
 
 
 def landed_files() -> list[Path]:

@@ -110,7 +110,14 @@ def extract_one_stop_spark(
     groups: dict[Hashable, list[Inspected]] = {}
     for read in reads.values():
         groups.setdefault(read.key, []).append(read)
-    cells = reduce(DataFrame.unionByName, (read_cells(spark, g) for g in groups.values()))
+    frames = []
+    for group in groups.values():
+        frame, unreadable = read_cells(spark, group)
+        frames.append(frame)
+        for file_id, exc in unreadable.items():
+            outcomes[file_id] = exc
+            del reads[file_id]
+    cells = reduce(DataFrame.unionByName, frames)
     cells = cells.cache()  # read once: footers, vocabularies and the verdict all need it
     try:
         cut = cells.where(_before_footer(cells))

@@ -105,16 +105,19 @@ def inspect(file_id: int, path: Path, file_label: str) -> Inspected:
     return Inspected(file_id, path, file_label, read.layout, read.found, ("xlsx",), read=read)
 
 
-def read_cells(spark: SparkSession, files: Sequence[Inspected]) -> DataFrame:
-    """The cells (``cell_schema``) of files sharing one read key."""
+def read_cells(
+    spark: SparkSession, files: Sequence[Inspected]
+) -> tuple[DataFrame, dict[int, Exception]]:
+    """The cells (``cell_schema``) of files sharing one read key, and the files found
+    unreadable while reading them (JSON Lines: a bad line past the sample)."""
     kind = files[0].key[0]  # type: ignore[index]
     if kind == "csv":
-        return _read_csv(spark, files)
+        return _read_csv(spark, files), {}
     if kind == "jsonl":
         from orchestration.spark.one_stop_jsonl import read_jsonl_cells
 
         return read_jsonl_cells(spark, files)
-    return _read_xlsx(spark, files)
+    return _read_xlsx(spark, files), {}
 
 
 def wanted_positions(headers: list[str]) -> dict[str, int]:
@@ -141,13 +144,18 @@ def field_positions(columns: dict[str, int], found: dict[str, str]) -> dict[str,
 def file_ids(frame: DataFrame, files: Sequence[Inspected], uri: Column) -> Column:
     """``file_id`` of each row of a read of ``files``, from the file's URI as Spark names
     it (``uri``: ``input_file_name()`` or a binary read's ``path``). Spark lists the files
-    when the read is planned (``inputFiles``, no job), so the names are matched in Python."""
+    when the read is planned (``inputFiles``, no job), so the names are matched in Python:
+    ``input_file_name`` spells them as listed (`file:///…`, percent-encoded), a binary
+    read as Hadoop's path (`file:/…`, not encoded); both spellings are looked up."""
     by_path = {f.path.resolve(): f.file_id for f in files}
-    entries = []
+    ids: dict[str, int] = {}
     for name in frame.inputFiles():
-        file_id = by_path[Path(unquote(urlparse(name).path)).resolve()]
-        entries += [F.lit(name), F.lit(file_id)]
-    return F.create_map(*entries)[uri].cast("int")
+        path = urlparse(name).path
+        file_id = by_path[Path(unquote(path)).resolve()]
+        for spelling in (name, f"file:{path}", f"file:{unquote(path)}"):
+            ids[spelling] = file_id
+    entries = [lit for name, file_id in ids.items() for lit in (F.lit(name), F.lit(file_id))]
+    return F.try_element_at(F.create_map(*entries), uri).cast("int")
 
 
 def with_null_natives(cells: DataFrame) -> DataFrame:
