@@ -184,7 +184,10 @@ def _jsonl_files(directory: Path) -> dict[str, Path]:
             [{k: v for k, v in r.items() if k != "DanhGia"} for r in many] + [b_row(DanhGia=1)],
         ),
     }
-    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS if r) + "\n"
+    text = (
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS if isinstance(r, dict))
+        + "\n"
+    )
     files["utf16.jsonl"] = _write(directory / "utf16.jsonl", text, "utf-16-le")
     files["bom.jsonl"] = _write(directory / "bom.jsonl", text, "utf-8-sig")
     # Rejected: blank, a bad line in the sample, past it, not an object.
@@ -368,3 +371,37 @@ def test_the_hand_written_files_quarantine_as_the_contract_says(corpus: Corpus) 
     footer = corpus.spark[corpus.handwritten["footer.csv"]]
     assert isinstance(footer, Outcome) and footer.rows_read == 3  # rows after it are cut
     assert corpus.spark[corpus.handwritten["header_only.csv"]].rows_read == 0  # type: ignore[union-attr]
+
+
+def test_hand_written_jsonl_and_workbooks(corpus: Corpus) -> None:
+    def outcome(name: str) -> Outcome:
+        result = corpus.spark[corpus.handwritten[name]]
+        assert isinstance(result, Outcome), result
+        return result
+
+    typed = outcome("typed.jsonl")
+    assert [row[0] for row in typed.rows][:2] == [1, 4]  # blank lines keep their numbers
+    assert {row[0]: row[1] for row in typed.quarantined} == {
+        7: "missing_completion_date",
+        8: "unknown_agency",
+        9: "bad_date",
+        10: "unknown_channel",
+        11: "missing_dossier_code",
+    }
+    assert ("unknown_channel", "KenhThucHien='2.5'") in {r[1:] for r in typed.quarantined}
+    assert outcome("utf16.jsonl").rows_read == outcome("bom.jsonl").rows_read == 9
+    assert outcome("late_key.jsonl").rows_read == 1101
+    workbook = outcome("title_block.xlsx")
+    assert workbook.rows_read == 17  # the rows after the footer are cut
+    assert (4, "due_before_received") in {r[:2] for r in workbook.quarantined} or any(
+        r[1] == "due_before_received" and "2024-01-01 17:00:00" in r[2]
+        for r in workbook.quarantined
+    )
+    messages = {
+        name: str(corpus.spark[corpus.handwritten[name]])
+        for name in ("broken.jsonl", "array.jsonl", "late_broken.jsonl", "blank.jsonl")
+    }
+    assert "line 2 is not valid JSON" in messages["broken.jsonl"]
+    assert "line 2 is not a JSON object" in messages["array.jsonl"]
+    assert "line 1101 is not valid JSON" in messages["late_broken.jsonl"]  # past the sample
+    assert "file is empty" in messages["blank.jsonl"]
