@@ -17,12 +17,14 @@ import csv
 import json
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pyspark.sql import DataFrame
 
 from orchestration.extract.one_stop import REASONS, OneStopBatch
 from tests.test_extract_one_stop import _workbook, a_row, b_row, csv_text, write_jsonl
@@ -272,20 +274,13 @@ def _duckdb(files: list[tuple[Path, str]]) -> list[Outcome | Exception]:
     ]
 
 
-def _spark(spark, files: list[tuple[Path, str]]) -> tuple[list[Outcome | Exception], list[str]]:
-    from orchestration.spark.ingest_one_stop import extract_one_stop_spark
-
-    batch = extract_one_stop_spark(spark, files, AGENCIES)
-    try:
-        rows: dict[int, list[tuple]] = {}
-        for row in batch.rows.collect():
-            rows.setdefault(row[0], []).append(tuple(row[1:]))
-        quarantined: dict[int, list[tuple]] = {}
-        for row in batch.quarantined.collect():
-            quarantined.setdefault(row[0], []).append(tuple(row[1:]))
-        columns = batch.rows.columns
-    finally:
-        batch.release()
+def _spark(batch) -> list[Outcome | Exception]:
+    rows: dict[int, list[tuple]] = {}
+    for row in batch.rows.collect():
+        rows.setdefault(row[0], []).append(tuple(row[1:]))
+    quarantined: dict[int, list[tuple]] = {}
+    for row in batch.quarantined.collect():
+        quarantined.setdefault(row[0], []).append(tuple(row[1:]))
     results: list[Outcome | Exception] = []
     for file_id, outcome in enumerate(batch.outcomes):
         if isinstance(outcome, Exception):
@@ -299,7 +294,7 @@ def _spark(spark, files: list[tuple[Path, str]]) -> tuple[list[Outcome | Excepti
                 outcome.rows_read,
             )
         )
-    return results, columns
+    return results
 
 
 @dataclass(frozen=True)
@@ -307,20 +302,24 @@ class Corpus:
     labels: list[str]
     duckdb: list[Outcome | Exception]
     spark: list[Outcome | Exception]
-    columns: list[str]
     handwritten: dict[str, int]  # name -> position in the corpus
+    rows: DataFrame  # the Spark batch's usable rows (cached while the module runs)
 
 
 @pytest.fixture(scope="module")
-def corpus(spark, tmp_path_factory) -> Corpus:
+def corpus(spark, tmp_path_factory) -> Iterator[Corpus]:
+    from orchestration.spark.ingest_one_stop import extract_one_stop_spark
+
     handwritten = hand_written(tmp_path_factory.mktemp("one_stop"))
     files = [(path, path.relative_to(ROOT).as_posix()) for path in landed_files()]
     positions = {}
     for name, path in handwritten.items():
         positions[name] = len(files)
         files.append((path, f"one_stop/{name}"))
-    outcomes, columns = _spark(spark, files)
-    return Corpus([label for _, label in files], _duckdb(files), outcomes, columns, positions)
+    batch = extract_one_stop_spark(spark, files, AGENCIES)
+    labels = [label for _, label in files]
+    yield Corpus(labels, _duckdb(files), _spark(batch), positions, batch.rows)
+    batch.release()
 
 
 def test_corpus_is_not_vacuous(corpus: Corpus) -> None:
@@ -341,7 +340,7 @@ def test_corpus_is_not_vacuous(corpus: Corpus) -> None:
 def test_every_one_stop_file_equals_the_duckdb_extractor(corpus: Corpus) -> None:
     from orchestration.extract.one_stop import ROW_COLUMNS
 
-    assert corpus.columns == ["file_id", *ROW_COLUMNS]
+    assert corpus.rows.columns == ["file_id", *ROW_COLUMNS]
     for label, expected, actual in zip(corpus.labels, corpus.duckdb, corpus.spark, strict=True):
         if isinstance(expected, Exception) or isinstance(actual, Exception):
             assert type(actual) is type(expected), (label, expected, actual)
@@ -405,3 +404,25 @@ def test_hand_written_jsonl_and_workbooks(corpus: Corpus) -> None:
     assert "line 2 is not a JSON object" in messages["array.jsonl"]
     assert "line 1101 is not valid JSON" in messages["late_broken.jsonl"]  # past the sample
     assert "file is empty" in messages["blank.jsonl"]
+
+
+def test_pandera_pyspark_model_passes_the_canonical_frame(corpus: Corpus) -> None:
+    from orchestration.spark.one_stop_schema import validate_dossier_batch
+
+    validate_dossier_batch(corpus.rows)  # every usable row of the corpus
+
+
+def test_pandera_pyspark_model_rejects_a_broken_frame(corpus: Corpus) -> None:
+    """One case: pandera's PySpark backend runs a Spark job per check (~20 s a validation
+    here); its checks failing are tests/test_spark_ingest_queue.py's, through the same
+    ``validate_frame``. Rows with a due date before receipt are quarantined, never loaded."""
+    from pyspark.sql import functions as F
+
+    from orchestration.spark.one_stop_schema import validate_dossier_batch
+    from orchestration.spark.pandera_check import SchemaViolation
+
+    broken = corpus.rows.withColumn("due_at", F.col("received_at") - F.expr("interval 2 days"))
+    with pytest.raises(SchemaViolation, match="due_not_before_received"):
+        validate_dossier_batch(broken)
+    with pytest.raises(SchemaViolation, match="columns"):  # checked before pandera runs
+        validate_dossier_batch(broken.select("row_number", "file_id", *broken.columns[2:]))
