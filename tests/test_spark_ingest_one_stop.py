@@ -145,6 +145,12 @@ def hand_written(directory: Path) -> dict[str, Path]:
     for name, header in spelled.items():
         rows = [dict(zip(header, row.values(), strict=False)) for row in EVERY_REASON_A[:12]]
         files[name] = _write(directory / name, csv_text(rows, header=header))
+    # The known differences (pinned by test_the_known_differences_are_pinned).
+    two = csv_text(EVERY_REASON_A[:2], header=a_header).split("\n")
+    files["empty_line.csv"] = _write(
+        directory / "empty_line.csv", "\n".join([*two[:2], "", *two[2:]])
+    )
+    files["float.jsonl"] = write_jsonl(directory / "float.jsonl", [b_row(KenhThucHien=1e20)])
     files.update(_jsonl_files(directory))
     files.update(_xlsx_files(directory))
     # Rejected: empty, no known header, a missing required header, not UTF-8, a type.
@@ -342,6 +348,8 @@ def test_every_one_stop_file_equals_the_duckdb_extractor(corpus: Corpus) -> None
 
     assert corpus.rows.columns == ["file_id", *ROW_COLUMNS]
     for label, expected, actual in zip(corpus.labels, corpus.duckdb, corpus.spark, strict=True):
+        if label in KNOWN_DIFFERENCES:
+            continue
         if isinstance(expected, Exception) or isinstance(actual, Exception):
             assert type(actual) is type(expected), (label, expected, actual)
             assert str(actual) == str(expected), label
@@ -351,6 +359,28 @@ def test_every_one_stop_file_equals_the_duckdb_extractor(corpus: Corpus) -> None
         assert actual.quarantined == expected.quarantined, label
         assert actual.rows_read == expected.rows_read, label
         assert actual.rows_read == len(actual.rows) + len(actual.quarantined), label
+
+
+KNOWN_DIFFERENCES = ("one_stop/empty_line.csv", "one_stop/float.jsonl")
+
+
+def test_the_known_differences_are_pinned(corpus: Corpus) -> None:
+    """ingest_one_stop's known differences, pinned so that a fix shows up here. Spark's CSV
+    parser skips a fully empty line without counting it (pandas counts it): rows after it
+    number one lower. A non-integral float is rendered by Spark, not by Python's repr."""
+
+    def both(name: str) -> tuple[Outcome, Outcome]:
+        position = corpus.handwritten[name]
+        duckdb, spark = corpus.duckdb[position], corpus.spark[position]
+        assert isinstance(duckdb, Outcome) and isinstance(spark, Outcome)
+        return duckdb, spark
+
+    duckdb, spark = both("empty_line.csv")
+    assert [r[0] for r in duckdb.quarantined] == [4] and [r[0] for r in spark.quarantined] == [3]
+    assert duckdb.rows == spark.rows and duckdb.rows_read == spark.rows_read == 2
+    duckdb, spark = both("float.jsonl")
+    assert duckdb.quarantined == [(1, "unknown_channel", "KenhThucHien='1e+20'")]
+    assert spark.quarantined == [(1, "unknown_channel", "KenhThucHien='1.0E20'")]
 
 
 def test_the_hand_written_files_quarantine_as_the_contract_says(corpus: Corpus) -> None:

@@ -146,7 +146,8 @@ def _text(value: Column) -> Column:
     """A JSON value as ``parsing.to_text`` renders it, then trimmed as the reader trims."""
     kind = F.schema_of_variant(value)
     number = F.try_variant_get(value, "$", "double")
-    integral = (number == F.floor(number)) & (F.abs(number) < _INTEGRAL_BELOW)
+    # `% 1`, not floor(): floor gives a bigint, which overflows (an error under ANSI).
+    integral = (F.abs(number) < _INTEGRAL_BELOW) & (number % 1 == 0)
     as_text = F.try_variant_get(value, "$", "string")
     numeric = kind.startswith("DECIMAL") | kind.isin("DOUBLE", "FLOAT")
     text = (
