@@ -97,7 +97,7 @@ def read_jsonl_cells(
     """The cells of JSON Lines files sharing one sample of keys, and the files rejected for
     a line that is not a JSON object (one job finds them)."""
     sample = files[0].jsonl
-    assert isinstance(sample, JsonlSample)
+    assert sample is not None
     content = spark.read.format("binaryFile").load([str(f.path) for f in files])
     if sample.utf16:
         text = F.decode("content", "UTF-16")  # Java's decoder reads the BOM
@@ -160,7 +160,7 @@ def _text(value: Column) -> Column:
 
 def _rejection(read: Inspected, line_number: int) -> Exception:
     """The DuckDB reader's rejection of the file's first bad line, from Python's parser."""
-    assert isinstance(read.jsonl, JsonlSample)
+    assert read.jsonl is not None
     encoding = "utf-16" if read.jsonl.utf16 else "utf-8-sig"
     with read.path.open(encoding=encoding, errors="replace", newline="\n") as stream:
         for number, line in enumerate(stream, 1):

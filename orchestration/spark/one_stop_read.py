@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 import numpy as np
@@ -48,6 +49,9 @@ from orchestration.extract.one_stop_read import (
     read_one_stop_file,
 )
 from orchestration.spark.csv_read import CsvHead, csv_reader, known_cells, read_head
+
+if TYPE_CHECKING:  # one_stop_jsonl imports this module
+    from orchestration.spark.one_stop_jsonl import JsonlSample
 
 FIELDS = tuple(LAYOUTS[0].headers)  # canonical field order (both layouts share it)
 _FIELD_SPECS = tuple(ColumnSpec(name, name) for name in FIELDS)
@@ -78,7 +82,7 @@ class Inspected:
     csv: CsvHead | None = None
     positions: dict[str, int] = field(default_factory=dict)  # CSV: column -> position
     read: ReadFile | None = None  # XLSX: the cells, read in Python
-    jsonl: object = None  # JSON Lines: one_stop_jsonl's sample
+    jsonl: JsonlSample | None = None  # JSON Lines: the keys sampled
 
     @property
     def names(self) -> dict[str, str]:
