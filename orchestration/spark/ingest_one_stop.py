@@ -78,7 +78,8 @@ class SparkOneStopFile:
 class SparkOneStopBatch:
     """Per input file, in order, its verdict or the exception that rejects it; and the
     whole batch's frames (``file_id`` = the file's position, then the file's columns), to
-    collect or write in one job rather than one per file."""
+    collect or write in one job rather than one per file. (When every file is rejected,
+    there is nothing to write: the frames then hold ``file_id`` only.)"""
 
     outcomes: list[SparkOneStopFile | Exception]
     rows: DataFrame
