@@ -31,7 +31,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, DataFrameReader, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -98,10 +98,20 @@ def read_records(spark: SparkSession, path: Path, head: CsvHead) -> DataFrame:
     """Every record of the file (the header included) as string columns ``_c0``…, with
     ``row_number`` in file order (the header is 1). A record wider than the header loses
     its extra cells (pandas rejects the file); a narrower one reads NULL for the missing."""
+    records = csv_reader(spark, head).csv(str(path))
+    # multiLine never splits a file (Spark's multi-line CSV source is not splittable): one
+    # partition, in file order, whose ids are 0, 1, 2…, so the rows are numbered without
+    # the shuffle a window over the whole file would cost. An integer, as in raw.*.
+    return records.withColumn("row_number", (F.monotonically_increasing_id() + 1).cast("int"))
+
+
+def csv_reader(spark: SparkSession, head: CsvHead) -> DataFrameReader:
+    """Spark's CSV reader for files of ``head``'s dialect and width (string columns
+    ``_c0``…, no inference, every record: the header too)."""
     schema = T.StructType(
         [T.StructField(f"_c{position}", T.StringType()) for position in range(len(head.headers))]
     )
-    records = (
+    return (
         spark.read.schema(schema)
         .option("header", False)
         .option("multiLine", True)
@@ -111,19 +121,18 @@ def read_records(spark: SparkSession, path: Path, head: CsvHead) -> DataFrame:
         .option("quote", '"')
         .option("escape", '"')
         .option("mode", "PERMISSIVE")
-        .csv(str(path))
     )
-    # multiLine never splits a file (Spark's multi-line CSV source is not splittable): one
-    # partition, in file order, whose ids are 0, 1, 2…, so the rows are numbered without
-    # the shuffle a window over the whole file would cost. An integer, as in raw.*.
-    return records.withColumn("row_number", (F.monotonically_increasing_id() + 1).cast("int"))
 
 
 def known_cells(
-    records: DataFrame, positions: dict[str, int], specs: tuple[ColumnSpec, ...]
+    records: DataFrame,
+    positions: dict[str, int],
+    specs: tuple[ColumnSpec, ...],
+    keep: tuple[str, ...] = (),
 ) -> DataFrame:
-    """``row_number`` and the known columns under their canonical names, trimmed ('' for
-    empty, missing or absent); rows whose known cells are all empty are dropped."""
+    """``row_number``, the columns ``keep`` names (e.g. a batch's ``file_id``) and the known
+    columns under their canonical names, trimmed ('' for empty, missing or absent); rows
+    whose known cells are all empty are dropped."""
     raw = {
         name: F.coalesce(F.col(f"_c{position}"), F.lit("")) for name, position in positions.items()
     }
@@ -139,7 +148,7 @@ def known_cells(
         )
         for spec in specs
     ]
-    return data.select("row_number", *trimmed)
+    return data.select("row_number", *keep, *trimmed)
 
 
 def judge_cached(spark: SparkSession, prepared: DataFrame, rules: tuple[Rule, ...]) -> DataFrame:
