@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from orchestration.settings import Settings
+from tests.support.cli_user import run_cchc
 from tests.support.pipeline import run_cli
 from tests.support.provinces import two_province_landing
 
@@ -33,6 +34,7 @@ RENAMED = "T02"
 class Runs:
     con: duckdb.DuckDBPyConnection  # `two` (the two-province run) and `one` (the baseline)
     data_dir: Path
+    landing: Path
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, shared_baseline) -> Iterator[
     con.execute(f"attach '{Settings(landing, data_dir).analytics_path}' as two (read_only)")
     con.execute(f"attach '{baseline.analytics}' as one (read_only)")
     try:
-        yield Runs(con, data_dir)
+        yield Runs(con, data_dir, landing)
     finally:
         con.close()
 
@@ -210,3 +212,23 @@ def test_a_report_per_province(runs: Runs) -> None:
         assert f"Tỉnh {province}" in html
         other = RENAMED if province == "T01" else "T01"
         assert f".{other}" not in html, f"{province}'s report shows {other}'s agencies"
+
+
+def test_cchc_report_for_one_province_or_a_clear_refusal(runs: Runs, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    done = run_cchc(
+        ["report", "--period", "2024-Q2", "--province", RENAMED, "--out", str(out)],
+        runs.data_dir,
+        runs.landing,
+    )
+    assert done.returncode == 0, done
+    assert sorted(p.name for p in (out / "2024-Q2").iterdir()) == [RENAMED]
+    refused = run_cchc(
+        ["report", "--period", "2024-Q2", "--province", "T09", "--out", str(out)],
+        runs.data_dir,
+        runs.landing,
+    )
+    assert refused.returncode == 2, refused
+    assert "Traceback" not in refused.stdout + refused.stderr
+    [line] = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert "T09" in line and "T01, T02" in line
