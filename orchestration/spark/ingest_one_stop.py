@@ -25,7 +25,6 @@ the pipeline: the DuckDB ingest still writes the ledger and raw.*.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -47,9 +46,9 @@ from orchestration.extract.one_stop_layouts import (
 )
 from orchestration.extract.one_stop_rules import ROW_COLUMNS, RULES
 from orchestration.extract.parsing import normalised_value
-from orchestration.extract.rules import verdict_sql
 from orchestration.extract.types import QUARANTINE_COLUMNS
 from orchestration.extract.xlsx_table import is_footer_text
+from orchestration.spark.csv_read import judge_cached
 from orchestration.spark.ingest_queue import parse_datetime
 from orchestration.spark.one_stop_read import FIELDS, Inspected, inspect, read_cells
 
@@ -124,7 +123,7 @@ def extract_one_stop_spark(
         cut = cells.where(_before_footer(cells))
         # What the rules need of the file: its layout and the column names details cite.
         tagged = cut.join(F.broadcast(_files_frame(spark, reads.values())), "file_id")
-        judged = _judge_cached(spark, _prepare(tagged, agency_codes))
+        judged = judge_cached(spark, _prepare(tagged, agency_codes), RULES)
         counts = dict(judged.groupBy("file_id").count().collect())  # fills the cache
     finally:
         cells.unpersist()
@@ -241,17 +240,6 @@ def _lookup(column: Column, mapped: Mapping[str, object], kind: str) -> Column:
         return F.lit(None).cast(kind)
     literal = F.create_map(*(lit for k, v in entries for lit in (F.lit(k), F.lit(v).cast(kind))))
     return F.try_element_at(literal, column)
-
-
-def _judge_cached(spark: SparkSession, prepared: DataFrame) -> DataFrame:
-    """``prepared`` judged by RULES with the quarantine engine's own statement, cached:
-    the usable and the quarantined frames both read it."""
-    view = f"_one_stop_{uuid.uuid4().hex}"
-    prepared.createOrReplaceTempView(view)
-    try:
-        return spark.sql(verdict_sql(RULES, view, keep="*, ")).cache()
-    finally:
-        spark.catalog.dropTempView(view)
 
 
 def _canonical(name: str) -> Column:
