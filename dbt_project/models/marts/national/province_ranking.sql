@@ -26,31 +26,8 @@ with province_rates as (
         rates.scope_type = 'province'
         and {{ in_periods_to_build('rates') }}
 )
-,
 
 -- NULL values sort after every rate, so they never take a place from a ranked province.
-ranked as (
-    select
-        calendar,
-        grain,
-        period_key,
-        period_start,
-        period_end,
-        indicator,
-        province_code,
-        numerator,
-        denominator,
-        rate,
-        rank() over (
-            partition by calendar, grain, period_key, indicator
-            order by best_first_value asc nulls last
-        ) as place,
-        count(rate) over (
-            partition by calendar, grain, period_key, indicator
-        ) as rated_provinces
-    from province_rates
-)
-
 select
     calendar,
     grain,
@@ -63,7 +40,13 @@ select
     denominator,
     rate,
     case
-        when rate is not null then cast(place as {{ dbt.type_bigint() }})
+        when rate is not null
+            then cast(rank() over (
+                    partition by calendar, grain, period_key, indicator
+                    order by best_first_value asc nulls last
+                ) as {{ dbt.type_bigint() }})
     end as rank_in_country,
-    cast(rated_provinces as {{ dbt.type_bigint() }}) as provinces_ranked
-from ranked
+    cast(count(rate) over (
+        partition by calendar, grain, period_key, indicator
+    ) as {{ dbt.type_bigint() }}) as provinces_ranked
+from province_rates
